@@ -1,0 +1,121 @@
+"""LTV 计算示例：由 orders.csv 算出客单价、购买频次和客户价值，再用两种公式估算 LTV。
+
+数据覆盖分析日之前的一整年（OBSERVATION_DAYS 天），所以「年购买频次」= 订单数 ÷ 客户数。
+毛利率、生命周期、流失率和获客成本不在订单数据里，下面以常量形式假设，换成自己的数即可。
+"""
+
+import csv
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+ORDERS_CSV = Path(__file__).with_name("orders.csv")
+ANALYSIS_DATE = dt.date(2024, 12, 31)  # 与 rfm.py 相同的分析日
+OBSERVATION_DAYS = 365  # 观察窗口：分析日之前的一年
+
+# 假设（示例值，不是行业数据）
+GROSS_MARGIN = 0.30  # 毛利率：每 1 元收入留下的毛利
+LIFESPAN_YEARS = 3.0  # 公式 A 用的平均生命周期（年），例如来自历史同期群的留存
+MONTHLY_CHURN = 0.03  # 公式 B 用的月流失率：每月有多少比例的客户不再购买
+CAC = 250.0  # 获客成本（元/位），含投放、渠道、新客补贴
+
+
+@dataclass(frozen=True)
+class Order:
+    customer_id: str
+    order_date: dt.date
+    amount: float
+
+
+def load_orders(path: Path = ORDERS_CSV) -> list[Order]:
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    return [
+        Order(r["customer_id"], dt.date.fromisoformat(r["order_date"]), float(r["amount"]))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class LtvResult:
+    orders: int
+    customers: int
+    revenue: float
+    aov: float  # 平均客单价 = 收入 ÷ 订单数
+    frequency: float  # 年购买频次 = 订单数 ÷ 客户数 ÷ 观察年数
+    customer_value: float  # 平均客户价值（年）= 客单价 × 年购买频次
+    arpu_month: float  # 月 ARPU = 平均客户价值 ÷ 12
+    ltv_lifespan: float  # A：客单价 × 年购买频次 × 生命周期年数 × 毛利率
+    ltv_churn: float  # B：月 ARPU × 毛利率 ÷ 月流失率
+    payback_months: float  # CAC 回收期 = CAC ÷ (月 ARPU × 毛利率)
+
+
+def compute(orders: list[Order], analysis_date: dt.date = ANALYSIS_DATE) -> LtvResult:
+    window = [o for o in orders if 0 <= (analysis_date - o.order_date).days < OBSERVATION_DAYS]
+    years = OBSERVATION_DAYS / 365
+    revenue = sum(o.amount for o in window)
+    n_orders = len(window)
+    n_customers = len({o.customer_id for o in window})
+    aov = revenue / n_orders
+    frequency = n_orders / n_customers / years
+    customer_value = aov * frequency
+    arpu_month = customer_value / 12
+    return LtvResult(
+        orders=n_orders,
+        customers=n_customers,
+        revenue=revenue,
+        aov=aov,
+        frequency=frequency,
+        customer_value=customer_value,
+        arpu_month=arpu_month,
+        ltv_lifespan=aov * frequency * LIFESPAN_YEARS * GROSS_MARGIN,
+        ltv_churn=arpu_month * GROSS_MARGIN / MONTHLY_CHURN,
+        payback_months=CAC / (arpu_month * GROSS_MARGIN),
+    )
+
+
+def render_blocks() -> dict[str, str]:
+    r = compute(load_orders())
+    inputs = [
+        "| 指标 | 计算 | 数值 |",
+        "| --- | --- | ---: |",
+        f"| 订单数 | 观察窗口内的订单 | {r.orders} |",
+        f"| 客户数 | 有过购买的客户 | {r.customers} |",
+        f"| 总收入（元） | 订单金额之和 | {r.revenue:.2f} |",
+        f"| 平均客单价（元） | 总收入 ÷ 订单数 | {r.aov:.2f} |",
+        f"| 年购买频次（次） | 订单数 ÷ 客户数 | {r.frequency:.2f} |",
+        f"| 平均客户价值（元/年） | 客单价 × 年购买频次 | {r.customer_value:.2f} |",
+        f"| 月 ARPU（元） | 平均客户价值 ÷ 12 | {r.arpu_month:.2f} |",
+    ]
+    assumptions = [
+        "| 假设 | 取值 | 含义 |",
+        "| --- | ---: | --- |",
+        f"| 毛利率 | {GROSS_MARGIN:.0%} | 每 1 元收入留下的毛利 |",
+        f"| 平均生命周期 | {LIFESPAN_YEARS:g} 年 | 公式 A 使用 |",
+        f"| 月流失率 | {MONTHLY_CHURN:.0%} | 公式 B 使用，隐含生命周期约 {1 / MONTHLY_CHURN:.1f} 个月 |",
+        f"| 获客成本 CAC | {CAC:.2f} 元 | 拉来一位付费客户的平均花费 |",
+    ]
+    results = [
+        "| 口径 | LTV（元，毛利） | LTV:CAC |",
+        "| --- | ---: | ---: |",
+        f"| 公式 A：客单价 × 频次 × 生命周期 × 毛利率 | {r.ltv_lifespan:.2f} | {r.ltv_lifespan / CAC:.1f}:1 |",
+        f"| 公式 B：月 ARPU × 毛利率 ÷ 月流失率 | {r.ltv_churn:.2f} | {r.ltv_churn / CAC:.1f}:1 |",
+    ]
+    return {
+        "ltv-inputs": "\n".join(inputs),
+        "ltv-assumptions": "\n".join(assumptions),
+        "ltv-results": "\n".join(results),
+        "ltv-formula-a": (f"公式 A：{r.aov:.2f} × {r.frequency:.2f} × {LIFESPAN_YEARS:g} × "
+                          f"{GROSS_MARGIN:.2f} ≈ {r.ltv_lifespan:.2f} 元。"),
+        "ltv-formula-b": (f"公式 B：{r.arpu_month:.2f} × {GROSS_MARGIN:.2f} ÷ {MONTHLY_CHURN:.2f} ≈ "
+                          f"{r.ltv_churn:.2f} 元。"),
+        "ltv-payback": (f"每位客户每月贡献毛利 {r.arpu_month * GROSS_MARGIN:.2f} 元，"
+                        f"收回 {CAC:.2f} 元获客成本需要约 {r.payback_months:.1f} 个月。"),
+        "ltv-gap": (f"两种口径相差 {abs(r.ltv_lifespan - r.ltv_churn):.2f} 元，原因是隐含的生命周期不同："
+                    f"公式 A 假设 {LIFESPAN_YEARS * 12:g} 个月，公式 B 隐含约 {1 / MONTHLY_CHURN:.1f} 个月。"),
+    }
+
+
+if __name__ == "__main__":
+    for name, block in render_blocks().items():
+        print(f"<!-- computed: {name} -->\n\n{block}\n\n<!-- /computed -->\n")

@@ -1,0 +1,20 @@
+"""Point the edit button at this repository, or leave it out when nobody can say which one."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from opskb.repo import repo_url
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    if not config.repo_url:
+        config.repo_url = repo_url(os.environ, Path(config.config_file_path).parent)
+    if config.repo_url:
+        config.repo_name = config.repo_url.rstrip("/").rsplit("/", 2)[-2:][0] + "/" + config.repo_url.rstrip("/").rsplit("/", 1)[-1]
+    else:
+        config.edit_uri = None  # no repository known: no edit button, and no broken link
+    return config

@@ -1,0 +1,182 @@
+"""The page and image rules, called directly: seed defects, each rule and its look-alike."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from opskb.cli import check_site, report
+from opskb.rules import RULES, Finding, check_image_file, check_page, check_pages, decode
+
+IMAGES = ["img/user-lifecycle.svg", "img/用户 生命周期.png", "img/RFM-Chart.png"]
+SEED = Path(__file__).parent / "fixtures" / "seed-notes.md"
+
+
+def rules_at(text: str, path: str = "docs/page.md") -> list[tuple[str, int]]:
+    return [(f.rule, f.line) for f in check_page(text, path, IMAGES).findings]
+
+
+def test_seed_notes_report_exactly_their_known_defects() -> None:
+    numbered = [1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 15, 16, 19, 20, 21, 22, 24, 27, 28, 29, 30, 31,
+                32, 33, 34, 36, 38, 40, 44, 45, 49, 53, 54, 57, 61, 62, 67, 71, 77, 78, 81, 82, 83,
+                86, 87, 88, 96, 98, 99, 100, 101, 103]
+    empty = [5, 6, 7, 8, 9, 10, 11, 12, 13, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 36, 57,
+             60, 61, 77, 78, 81, 82, 83, 96, 98, 99, 100, 101, 103]
+    expected = sorted(
+        [("H007", n) for n in numbered]
+        + [("H009", n) for n in empty]
+        + [("H002", n) for n in (15, 38, 86, 103)]        # four more top-level parts
+        + [("H008", 82), ("H008", 83), ("H008", 98)]       # 「3.活动运营」「4.产品运营」「1.1.用户价值」 twice
+        + [("H010", 60), ("H004", 88), ("I001", 65)]       # ➤➤➤, H2 → H4, the missing jpg
+    )
+    findings = check_page(SEED.read_text(encoding="utf-8"), "notes.md", []).findings
+    assert sorted((f.rule, f.line) for f in findings) == expected
+    missing = next(f for f in findings if f.rule == "I001")
+    assert "img/用户生命周期1.jpg" in missing.message and missing.col == 1
+
+
+def test_the_sites_own_pages_and_images_have_no_findings(root: Path) -> None:
+    assert [f.format() for f in check_site(root)] == []
+
+
+# (rule, failing page, line reported, nearest harmless look-alike that must pass)
+CASES = [
+    ("H001", "正文。\n", 1, "# 标题\n\n正文。\n"),
+    ("H002", "# 甲\n\n文。\n\n# 乙\n\n文。\n", 5, "# 甲\n\n文。\n\n## 乙\n\n文。\n"),
+    ("H003", "## 乙\n\n文。\n\n# 甲\n\n文。\n", 1, "# 甲\n\n文。\n\n## 乙\n\n文。\n"),
+    ("H004", "# 甲\n\n文。\n\n#### 丁\n\n文。\n", 5, "# 甲\n\n文。\n\n```md\n#### 丁\n```\n"),
+    ("H005", "# 一\n\n文。\n\n## 二\n\n文。\n\n### 三\n\n文。\n\n#### 四\n\n文。\n\n##### 五\n\n文。\n", 17,
+     "# 一\n\n文。\n\n## 二\n\n文。\n\n### 三\n\n文。\n\n#### 四\n\n文。\n"),
+    ("H006", "# 甲\n\n文。\n\n## ➤➤➤\n\n文。\n", 5, "# 甲\n\n文。\n\n## 3 个误区\n\n文。\n"),
+    ("H007", "# 甲\n\n文。\n\n## 1.1.概念\n\n文。\n", 5, "# 甲\n\n文。\n\n## 2024 年的变化\n\n文。\n"),
+    ("H007", "# 甲\n\n文。\n\n## （1）市场\n\n文。\n", 5, "# 甲\n\n文。\n\n## 市场（Marketing）\n\n文。\n"),
+    ("H007", "# 甲\n\n文。\n\n## 二、用户运营\n\n文。\n", 5, "# 甲\n\n文。\n\n## 用户运营二三事\n\n文。\n"),
+    ("H007", "# 甲\n\n文。\n\n## 第 3 章 留存\n\n文。\n", 5, "# 甲\n\n文。\n\n## 第三方渠道\n\n文。\n"),
+    ("H008", "# 甲\n\n文。\n\n## 留存\n\n文。\n\n## 留存\n\n文。\n", 9, "# 甲\n\n文。\n\n## 留存\n\n文。\n\n## 留存率\n\n文。\n"),
+    ("H009", "# 甲\n\n文。\n\n## 乙\n\n## 丙\n\n文。\n", 5, "# 甲\n\n文。\n\n## 乙\n\n### 丙\n\n文。\n"),
+    ("H009", "# 甲\n\n文。\n\n## 乙\n\n<!-- 待写 -->\n", 5, "# 甲\n\n文。\n\n## 乙\n\n<!-- 注 -->\n\n文。\n"),
+    ("H010", "# 甲\n\n文。\n\n## ★ 重点 ★\n\n文。\n", 5, "# 甲\n\n文。\n\n## 重点（Key）\n\n文。\n"),
+    ("I001", "# 甲\n\n![生命周期曲线](../img/missing.svg)\n", 3,
+     "# 甲\n\n```md\n![生命周期曲线](../img/missing.svg)\n```\n"),
+    ("I001", "# 甲\n\n![图表](../img/rfm-chart.png)\n", 3, "# 甲\n\n![图表](../img/RFM-Chart.png)\n"),
+    ("I001", "# 甲\n\n<!-- ![x](../img/none.png) -->\n\n![图](../img/nope.png?v=2)\n", 5,
+     "# 甲\n\n<!-- ![x](../img/none.png) -->\n\n![图](../img/user-lifecycle.svg?v=2#top)\n"),
+    ("I002", "# 甲\n\n![曲线](user-lifecycle.svg)\n", 3, "# 甲\n\n![曲线](../img/user-lifecycle.svg)\n"),
+    ("I002", "# 甲\n\n![曲线](../../img/user-lifecycle.svg)\n", 3, "# 甲\n\n![生命周期](../img/%E7%94%A8%E6%88%B7%20%E7%94%9F%E5%91%BD%E5%91%A8%E6%9C%9F.png)\n"),
+    ("I002", "# 甲\n\n![曲线](/img/user-lifecycle.svg)\n", 3, "# 甲\n\n![生命周期](<../img/用户 生命周期.png>)\n"),
+    ("I003", "# 甲\n\n![曲线](https://cdn.example.com/a.png)\n", 3, "# 甲\n\n[原图出处](https://example.com/a.png)\n"),
+    ("I003", "# 甲\n\n<img src=\"//cdn.example.com/a.png\" alt=\"曲线\">\n", 3, "# 甲\n\n<img src=\"../img/user-lifecycle.svg\" alt=\"曲线\">\n"),
+    ("I004", "# 甲\n\n![](../img/user-lifecycle.svg)\n", 3, "# 甲\n\n![五个阶段的活跃度曲线](../img/user-lifecycle.svg)\n"),
+    ("I004", "# 甲\n\n![user-lifecycle.svg](../img/user-lifecycle.svg)\n", 3, "# 甲\n\n![user lifecycle curve](../img/user-lifecycle.svg)\n"),
+    ("I001", "# 甲\n\n![曲线][ref]\n\n[ref]: ../img/gone.svg\n", 3, "# 甲\n\n![曲线][ref]\n\n[ref]: ../img/user-lifecycle.svg\n"),
+    ("S001", "# 甲\n\n<script>alert(1)</script>\n", 3, "# 甲\n\n```html\n<script>alert(1)</script>\n```\n"),
+    ("S001", "# 甲\n\n文<iframe src=\"x\"></iframe>\n", 3, "# 甲\n\n文 `<iframe>` 标签\n"),
+    ("S002", "# 甲\n\n<img src=\"../img/user-lifecycle.svg\" alt=\"曲线\" onerror=\"alert(1)\">\n", 3,
+     "# 甲\n\n<img src=\"../img/user-lifecycle.svg\" alt=\"曲线\" title=\"onerror\">\n"),
+    ("S003", "# 甲\n\n[点我](javascript:alert(1))\n", 3, "# 甲\n\n[点我](rfm.md)：讲 javascript: 协议\n"),
+    ("F002", "---\ndescription: [未闭合\n---\n\n# 甲\n\n文。\n", 2, "---\ndescription: 一句话\n---\n\n# 甲\n\n文。\n"),
+]
+
+
+@pytest.mark.parametrize(("rule", "bad", "line", "good"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_fails_the_mistake_and_passes_its_look_alike(rule: str, bad: str, line: int, good: str) -> None:
+    found = check_page(bad, "docs/page.md", IMAGES).findings
+    assert (rule, line) in [(f.rule, f.line) for f in found], [f.format() for f in found]
+    assert all(f.path == "docs/page.md" for f in found)
+    assert check_page(good, "docs/page.md", IMAGES).findings == []
+
+
+def test_images_inside_admonitions_are_checked_with_their_true_column() -> None:
+    page = "# 甲\n\n!!! example \"示例\"\n\n    ![曲线](../img/gone.svg)\n\n    ```md\n    # 不是标题\n    ```\n"
+    found = check_page(page, "docs/page.md", IMAGES).findings
+    assert [(f.rule, f.line, f.col) for f in found] == [("I001", 5, 5)]
+
+
+def test_headings_inside_html_comments_and_front_matter_are_ignored() -> None:
+    page = "---\ntitle: '# 不是标题'\n---\n\n# 甲\n\n<!--\n## 注释里的标题\n-->\n\n文。\n"
+    assert check_page(page, "docs/page.md", IMAGES).findings == []
+
+
+def test_image_file_rules() -> None:
+    assert [f.rule for f in check_image_file("img/a.bmp", b"BM")] == ["I005"]
+    assert [f.rule for f in check_image_file("img/a.png", b"x" * (600 * 1024))] == ["I006"]
+    assert [f.rule for f in check_image_file("img/a.png", b"", symlink_outside=True)] == ["I007"]
+    evil = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert [f.rule for f in check_image_file("img/a.svg", evil)] == ["I009"]
+    onload = b'<svg xmlns="http://www.w3.org/2000/svg" onload="x()"/>'
+    assert [f.rule for f in check_image_file("img/a.svg", onload)] == ["I009"]
+    remote = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>'
+    assert [f.rule for f in check_image_file("img/a.svg", remote)] == ["I009"]
+    fine = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><title>t</title><a href="#x"/></svg>'
+    assert check_image_file("img/a.svg", fine) == []
+
+
+def test_unused_images_are_warnings_and_used_ones_are_not() -> None:
+    pages = {"docs/a.md": "# 甲\n\n![曲线](../img/used.svg)\n".encode()}
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+    findings = check_pages(pages, {"img/used.svg": (svg, False), "img/spare.svg": (svg, False)})
+    assert [(f.rule, f.path, f.severity) for f in findings] == [("I008", "img/spare.svg", "warning")]
+
+
+@pytest.mark.parametrize(
+    ("data", "rule"),
+    [(b"# \xff\xfe bad\n", "F001"), (b"# a\x00b\n", "F001"), (b"", None), ("# 甲\n\n文。\n".encode("utf-16"), "F001")],
+)
+def test_unreadable_pages_get_a_finding_not_a_traceback(data: bytes, rule: str | None) -> None:
+    text, problems = decode(data, "docs/x.md")
+    assert [p.rule for p in problems] == ([rule] if rule else [])
+    if text is not None:
+        check_page(text, "docs/x.md", IMAGES)
+
+
+def test_extreme_inputs_do_not_raise() -> None:
+    check_page("# 甲\n\n" + "字" * 1_000_000 + "\n", "docs/x.md", IMAGES)
+    check_page("# 甲\n\n" + "".join("  " * i + "- 项\n" for i in range(400)), "docs/x.md", IMAGES)
+    check_page("# 甲\n\n" + ">" * 5000 + " 引\n", "docs/x.md", IMAGES)
+    check_page("---\n" + "a: [" * 100 + "\n---\n", "docs/x.md", IMAGES)
+
+
+fragments = st.sampled_from([
+    "# 标题\n", "## 二\n", "#### 四\n", "```\n", "~~~\n", "<!--\n", "-->\n", "---\n", "!!! note\n",
+    "    ![a](../img/x.png)\n", "![](<>)\n", "<img src=x onerror=y>\n", "[r]: ../img/a.svg\n", "- 列表\n",
+    "> 引用\n", "| a | b |\n|---|---|\n", "\n", "文字 LTV（留存）\n", "<script>\n", "[x](javascript:1)\n",
+])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(fragments, max_size=30), st.text(max_size=200))
+def test_random_markdown_never_raises(parts: list[str], noise: str) -> None:
+    result = check_page("".join(parts) + noise, "docs/a/b.md", IMAGES)
+    assert all(isinstance(f, Finding) and f.rule in RULES and f.line >= 1 and f.col >= 1 for f in result.findings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=500))
+def test_arbitrary_bytes_never_raise(data: bytes) -> None:
+    check_pages({"docs/a.md": data}, {"img/a.svg": (data, False)})
+
+
+def test_github_annotations_carry_file_line_and_column() -> None:
+    finding = Finding("docs/a.md", 3, 5, "I001", "找不到图片 100%")
+    lines = report([finding], github=True)
+    assert "::error file=docs/a.md,line=3,col=5,title=I001::找不到图片 100%25" in lines
+    assert lines[0] == "docs/a.md:3:5: 错误 I001 找不到图片 100%"
+
+
+def test_cli_reports_on_a_broken_copy_of_the_site(tmp_path: Path, root: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "img").mkdir()
+    (tmp_path / "docs" / "a.md").write_text("# 甲\n\n文。\n\n#### 丁\n\n文。\n", encoding="utf-8")
+    env = {**os.environ, "GITHUB_ACTIONS": "true"}
+    result = subprocess.run([sys.executable, "-m", "opskb.cli", "--root", str(tmp_path)],
+                            capture_output=True, text=True, env=env, cwd=root)
+    assert result.returncode == 1
+    assert "docs/a.md:5:1: 错误 H004" in result.stdout
+    assert "::error file=docs/a.md,line=5,col=1,title=H004::" in result.stdout
+    assert "Traceback" not in result.stderr
