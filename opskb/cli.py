@@ -34,7 +34,7 @@ def load_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> tuple
 
 
 def check_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> list[Finding]:
-    return check_pages(*load_site(root, docs_dir, img_dir))
+    return check_pages(*load_site(root, docs_dir, img_dir), exists=lambda path: (root / path).is_file())
 
 
 def report(findings: list[Finding], github: bool) -> list[str]:

@@ -59,6 +59,7 @@ class Finding:
 _RULE_LIST = [
     Rule("F001", "error", "文件无法按 UTF-8 文本读取"),
     Rule("F002", "error", "页首元数据（front matter）格式错误"),
+    Rule("F003", "error", "引用的文件片段不存在"),
     Rule("H001", "error", "页面没有一级标题"),
     Rule("H002", "error", "页面有多个一级标题"),
     Rule("H003", "error", "第一个标题不是一级标题"),
@@ -107,6 +108,8 @@ _HAND_NUMBERING = re.compile(
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w\-\u00a0-\uffff]+)[^}]*\}\s*$")
 _CONTAINER_OPENER = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?|===)\s")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+# pymdownx.snippets: `--8<-- "examples/rfm.py"` pulls a file (relative to the repository root) in.
+_SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])([^"']+)\1""")
 
 
 def default_slugify(text: str) -> str:
@@ -356,11 +359,13 @@ def check_page(
     path: str,
     images: Iterable[str] = (),
     slugify: Callable[[str], str] = default_slugify,
+    exists: Callable[[str], bool] = lambda path: True,
 ) -> PageResult:
     """All page rules for one Markdown page.
 
     `path` is the page's path relative to the repository root (e.g. docs/modules/rfm.md);
-    `images` are the files under img/ as repository paths (e.g. img/rfm-segments.svg).
+    `images` are the files under img/ as repository paths (e.g. img/rfm-segments.svg);
+    `exists` tells whether a repository path is a file (for snippet includes).
     """
     image_set = set(images)
     body, findings = _split_front_matter(text, path)
@@ -438,8 +443,16 @@ def check_page(
         elif token.nesting >= 0:
             mark_content()
 
+    for number, line in enumerate(lines, start=1):
+        if (match := _SNIPPET.match(line)) and not _snippet_ok(match.group(2), exists):
+            findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
     findings.extend(check_headings(headings, content_after, path))
     return PageResult(sorted(set(findings)), used)
+
+
+def _snippet_ok(target: str, exists: Callable[[str], bool]) -> bool:
+    normalized = posixpath.normpath(re.sub(r"(:-?\d*)+$", "", target))  # drop a line range like :10:20
+    return not normalized.startswith(("../", "/")) and exists(normalized)
 
 
 def _only_comments(html: str) -> bool:
@@ -494,7 +507,9 @@ def check_unused_images(images: Iterable[str], used: Iterable[ImageRef]) -> list
 
 
 def check_pages(
-    pages: Mapping[str, bytes], images: Mapping[str, tuple[bytes, bool]]
+    pages: Mapping[str, bytes],
+    images: Mapping[str, tuple[bytes, bool]],
+    exists: Callable[[str], bool] = lambda path: True,
 ) -> list[Finding]:
     """Every rule over a whole site: pages (path → bytes) and img/ files (path → bytes, symlink-outside)."""
     findings: list[Finding] = []
@@ -505,7 +520,7 @@ def check_pages(
         text, problems = decode(data, path)
         findings.extend(problems)
         if text is not None:
-            result = check_page(text, path, images.keys())
+            result = check_page(text, path, images.keys(), exists=exists)
             findings.extend(result.findings)
             used.extend(result.images)
     findings.extend(check_unused_images(images.keys(), used))

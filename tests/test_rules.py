@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,32 @@ def test_cli_reports_on_a_broken_copy_of_the_site(tmp_path: Path, root: Path) ->
     assert "docs/a.md:5:1: 错误 H004" in result.stdout
     assert "::error file=docs/a.md,line=5,col=1,title=H004::" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def catalogue_sections(root: Path) -> dict[str, str]:
+    text = (root / "docs/contributing/rules.md").read_text(encoding="utf-8")
+    parts = re.split(r"^## ([A-Z]\d{3}) (.+)$", text, flags=re.MULTILINE)
+    return {parts[i]: (parts[i + 1], parts[i + 2]) for i in range(1, len(parts), 3)}
+
+
+def test_rule_catalogue_lists_every_rule_with_its_title_and_severity(root: Path) -> None:
+    sections = catalogue_sections(root)
+    assert list(sections) == list(RULES), "docs/contributing/rules.md and opskb.rules.RULES differ"
+    for rule_id, (title, body) in sections.items():
+        assert title == RULES[rule_id].title
+        level = "错误" if RULES[rule_id].severity == "error" else "警告"
+        assert body.strip().startswith(f"级别：{level}。"), rule_id
+
+
+def test_rule_catalogue_examples_behave_as_documented(root: Path) -> None:
+    examples = 0
+    for rule_id, (_title, body) in catalogue_sections(root).items():
+        blocks = dict(re.findall(r'```markdown title="(错误|正确)"\n(.*?)\n```', body, flags=re.DOTALL))
+        if not blocks:
+            continue
+        bad = check_page(blocks["错误"] + "\n", "docs/page.md", ["img/user-lifecycle.svg"]).findings
+        assert rule_id in [f.rule for f in bad], f"{rule_id}: the 错误 example is not reported"
+        good = check_page(blocks["正确"] + "\n", "docs/page.md", ["img/user-lifecycle.svg"]).findings
+        assert good == [], f"{rule_id}: the 正确 example is reported: {[f.format() for f in good]}"
+        examples += 1
+    assert examples == len([r for r in RULES if r[0] in "HS"]) + 5  # + F002 and I001–I004
