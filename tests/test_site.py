@@ -8,9 +8,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import material
 from mkdocs.config import load_config
 
 from conftest import Build
+from opskb.search_index import patch_worker
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -117,3 +119,19 @@ def test_every_page_has_a_meta_description(site: Path) -> None:
         if not metas or not (metas[0].get("content") or "").strip():
             missing.append(str(page.relative_to(site)))
     assert not missing, missing
+
+
+def test_each_page_intro_is_indexed_with_the_page_itself(site: Path) -> None:
+    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
+    assert "Retention" in pages["modules/user-operations/aarrr/"]["text"]
+    assert not any(doc["location"] == "modules/user-operations/aarrr/#aarrr-模型" for doc in docs)
+    assert any(doc["location"] == "modules/user-operations/aarrr/#留存retention" for doc in docs)
+
+
+def test_search_worker_segments_chinese_queries_to_their_last_word(root: Path, site: Path) -> None:
+    shipped = next(Path(material.__file__).parent.glob("templates/assets/javascripts/workers/search.*.min.js"))
+    published = site / "assets/javascripts/workers" / shipped.name
+    assert published.read_text(encoding="utf-8") == patch_worker(shipped.read_text(encoding="utf-8"))
+    assert published.read_bytes() != shipped.read_bytes()
+    assert patch_worker("function f(t){return t}") is None
