@@ -24,6 +24,7 @@ from markdown_it.token import Token
 from pymdownx.slugs import slugify as _pymdownx_slugify
 
 Severity = Literal["error", "warning"]
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: 10× faster
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,10 @@ IMAGE_MAX_BYTES = 500 * 1024
 MAX_HEADING_LEVEL = 4
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset", "base"})
 
-_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Inline parsing is half the cost of a page; `_inline_tokens` runs it only where a rule can look.
+# Tables need no rule of their own (as paragraphs they are content all the same), and the table
+# rule, tried on every line, costs a fifth of the parse.
+_md = MarkdownIt("commonmark", {"html": True}).disable("inline")
 # Python-Markdown renders javascript: links that markdown-it would silently drop: keep them to flag.
 _md.validateLink = lambda url: True
 _HAND_NUMBERING = re.compile(
@@ -154,15 +158,21 @@ def _split_front_matter(text: str, path: str) -> tuple[str, list[Finding]]:
             break
     else:
         return text, [Finding(path, 1, 1, "F002", "页首元数据以 --- 开始却没有结束的 ---；请在元数据后补一行 ---。")]
+    source = "\n".join(lines[1:end])
+    body = "\n" * end + "\n" + "\n".join(lines[end + 1 :])  # blanked even when broken: no phantom headings
     try:
-        meta = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 2) if mark is not None else 1
-        return text, [Finding(path, line, 1, "F002", "页首元数据不是合法的 YAML；请检查冒号、引号和缩进。")]
+        meta = yaml.load(source, Loader=_YAML_LOADER)
+    except yaml.YAMLError:
+        try:  # rare: ask the pure-Python parser, whose marks point at the offending line
+            yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = (mark.line + 2) if mark is not None else 1
+            return body, [Finding(path, line, 1, "F002", "页首元数据不是合法的 YAML；请检查冒号、引号和缩进。")]
+        meta = None
     if meta is not None and not isinstance(meta, dict):
-        return text, [Finding(path, 2, 1, "F002", "页首元数据应是「键: 值」形式，例如 description: 一句话简介。")]
-    return "\n" * end + "\n" + "\n".join(lines[end + 1 :]), []
+        return body, [Finding(path, 2, 1, "F002", "页首元数据应是「键: 值」形式，例如 description: 一句话简介。")]
+    return body, []
 
 
 def _dedent_containers(text: str) -> tuple[str, list[int]]:
@@ -212,7 +222,7 @@ class _Heading:
 def _inline_text(token: Token) -> str:
     parts: list[str] = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline"):
+        if child.type in ("text", "text_special", "code_inline"):
             parts.append(child.content)
         elif child.type == "image":
             parts.append(child.content)
@@ -371,7 +381,7 @@ def check_page(
     body, findings = _split_front_matter(text, path)
     body, shifts = _dedent_containers(body)
     lines = body.split("\n")
-    tokens = _md.parse(body)
+    tokens = _inline_tokens(body)
     headings: list[_Heading] = []
     content_after: list[bool] = []
     used: list[ImageRef] = []
@@ -448,6 +458,18 @@ def check_page(
             findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
     findings.extend(check_headings(headings, content_after, path))
     return PageResult(sorted(set(findings)), used)
+
+
+def _inline_tokens(body: str) -> list[Token]:
+    """Block tokens, with inline children for headings and for text that may hold an image, a link
+    or HTML (`[`, `<`, or an entity that could spell either)."""
+    env: dict[str, object] = {}
+    tokens = _md.parse(body, env)
+    for index, token in enumerate(tokens):
+        if token.type == "inline" and (tokens[index - 1].type == "heading_open" or any(c in token.content for c in "[<&")):
+            token.children = []
+            _md.inline.parse(token.content, _md, env, token.children)
+    return tokens
 
 
 def _snippet_ok(target: str, exists: Callable[[str], bool]) -> bool:

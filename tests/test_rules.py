@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import mkdocs_build
 from opskb.cli import check_site, report
 from opskb.rules import RULES, Finding, check_image_file, check_page, check_pages, decode
 
@@ -210,3 +213,35 @@ def test_rule_catalogue_examples_behave_as_documented(root: Path) -> None:
         assert good == [], f"{rule_id}: the 正确 example is reported: {[f.format() for f in good]}"
         examples += 1
     assert examples == len([r for r in RULES if r[0] in "HS"]) + 5  # + F002 and I001–I004
+
+
+
+def _lines(data: bytes) -> int:
+    return data.count(b"\n") + 1
+
+
+# (mistake, page, how the page is changed, rule, line the build must name given the original bytes)
+BROKEN_PAGES = [
+    ("broken-image", "docs/modules/user-operations/rfm.md",
+     lambda data: data + "\n![分层结果](../../../img/rfm-segmnets.svg)\n".encode(), "I001", lambda data: _lines(data) + 1),
+    ("skipped-level", "docs/glossary.md",
+     lambda data: data + "\n#### 跳级的小节\n\n正文。\n".encode(), "H004", lambda data: _lines(data) + 1),
+    ("not-utf8", "docs/index.md",
+     lambda data: data.decode("utf-8").encode("gb18030"), "F001", lambda data: 2),  # the first GB18030 byte
+]
+
+
+@pytest.mark.parametrize(("page", "change", "rule", "line"), [c[1:] for c in BROKEN_PAGES], ids=[c[0] for c in BROKEN_PAGES])
+def test_a_broken_page_fails_the_strict_build_with_path_and_line(
+    tmp_path: Path, root: Path, page: str, change: Callable[[bytes], bytes], rule: str, line: Callable[[bytes], int]
+) -> None:
+    copy = tmp_path / "repo"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", "test-artifacts", ".*cache*"))
+    original = (copy / page).read_bytes()
+    (copy / page).write_bytes(change(original))
+    result = mkdocs_build(copy, tmp_path / "site", env={"OPSKB_GIT_DATES": "false"})
+    assert result.returncode != 0
+    assert "Traceback" not in result.output, result.output[-3000:]
+    assert f"{page}:{line(original)}:1: 错误 {rule}" in result.output, result.output[-3000:]
+    assert "页面校验发现 1 个错误" in result.output
+    assert not (tmp_path / "site").exists(), "a broken tree must publish nothing"

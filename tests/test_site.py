@@ -100,7 +100,7 @@ def test_search_separator_splits_acronyms_out_of_chinese_punctuation(site: Path)
     separator = re.compile(index["config"]["separator"])
     assert index["config"]["pipeline"] == [], "a stemmer breaks queries such as 'retention'"
     tokens = {t.lower() for doc in index["docs"] for t in separator.split(doc["title"] + " " + doc["text"]) if t}
-    assert {"ltv", "rfm", "aarrr", "arpu", "留存"} <= tokens
+    assert {"ltv", "rfm", "aarrr", "arpu", "留存", "客单价", "分群"} <= tokens
     glued = [t for t in tokens if "ltv" in t and t != "ltv"]
     assert not [t for t in glued if re.search(r"[（）：。，]", t)], glued
 

@@ -1,0 +1,428 @@
+"""`opskb-bench`: speed and size figures of the site, printed as Markdown tables.
+
+    opskb-bench                       # everything: rules, hooks, scaling, search index, edit loop, reader
+    opskb-bench --sizes 100,1000      # a quicker scaling table
+    opskb-bench --skip reader,serve   # leave parts out (reader needs Chromium and Node.js)
+
+Figures, not pass/fail: machines are shared and noisy, so targets are printed beside the figures
+and ratios are always measured within one run. Synthetic corpora are shaped like this site: three
+levels of nav, H1–H4 headings, images from img/, Chinese text with acronyms, links between pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from opskb.cli import check_site
+
+ROOT = Path(__file__).resolve().parent.parent
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# Everything a build of the site reads besides docs/ (see `watch:` in mkdocs.yml).
+SUPPORT = ["hooks", "includes", "examples", "overrides", "img", "docs/assets"]
+PAGES_PER_SECTION = 10
+SECTIONS_PER_PART = 10
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: Path
+    pages: list[str]  # paths under docs/
+
+
+def _paragraphs(root: Path) -> list[str]:
+    """Real prose of the site, links and images removed: mixed Chinese, digits and acronyms."""
+    paragraphs: list[str] = []
+    for page in sorted((root / "docs").rglob("*.md")):
+        for block in page.read_text(encoding="utf-8").split("\n\n"):
+            block = block.strip()
+            if block and block[0] not in "#-|!`<>*:=\n" and len(HAN.findall(block)) > 30 and "](" not in block:
+                paragraphs.append(block)
+    return paragraphs
+
+
+def _page(rng: random.Random, title: str, paragraphs: list[str], images: list[str], depth: int, siblings: list[str]) -> str:
+    up = "../" * depth
+    lines = ["---", f"description: {title}：概念、指标、方法与示例。", "---", "", f"# {title}", "", rng.choice(paragraphs), ""]
+    for h2 in range(1, 5):
+        lines += [f"## {title}要点{h2}", "", rng.choice(paragraphs), ""]
+        if h2 == 2:
+            image = rng.choice(images)
+            lines += [f"![{title}的示意图，第 {h2} 节](../{up}img/{image})", ""]
+        for h3 in range(1, 3):
+            lines += [f"### 方法{h2}{'甲乙'[h3 - 1]}", "", rng.choice(paragraphs), ""]
+            if h3 == 2:
+                lines += [f"#### 案例{h2}", "", rng.choice(paragraphs), ""]
+        lines += [f"| 指标 | 口径 | 示例 |", "| --- | --- | --- |", "| LTV | ARPU × 平均生命周期 | 360 元 |", "| RFM | R、F、M 各打 1–5 分 | 555 |", ""]
+    lines += ["## 相关页面", "", *(f"- [{name}]({name}.md)" for name in siblings), ""]
+    return "\n".join(lines)
+
+
+def make_corpus(root: Path, pages: int, seed: int = 7) -> Corpus:
+    """A copy of the site's configuration with `pages` synthetic pages (part/section/page) and its nav."""
+    rng = random.Random(seed)
+    for name in SUPPORT:
+        shutil.copytree(ROOT / name, root / name)
+    paragraphs = _paragraphs(ROOT)
+    images = sorted(p.name for p in (ROOT / "img").iterdir() if p.suffix == ".svg")
+    docs = root / "docs"
+    nav: list[object] = [{"首页": "index.md"}]
+    (docs / "index.md").write_text("---\ndescription: 基准测试语料。\n---\n\n# 基准语料\n\n" + paragraphs[0] + "\n", encoding="utf-8")
+    written = ["index.md"]
+    sections = max(1, pages // PAGES_PER_SECTION)
+    for part in range(max(1, sections // SECTIONS_PER_PART + (sections % SECTIONS_PER_PART > 0))):
+        part_nav: list[object] = []
+        for section in range(part * SECTIONS_PER_PART, min(sections, (part + 1) * SECTIONS_PER_PART)):
+            folder = docs / f"part-{part}" / f"section-{section}"
+            folder.mkdir(parents=True)
+            names = [f"page-{n}" for n in range(PAGES_PER_SECTION - 1)]
+            index = "\n".join(f"- [{name}]({name}.md)" for name in names)
+            (folder / "index.md").write_text(
+                f"---\ndescription: 第 {section} 组。\n---\n\n# 专题{section}\n\n{rng.choice(paragraphs)}\n\n{index}\n", encoding="utf-8")
+            section_nav: list[object] = [f"part-{part}/section-{section}/index.md"]
+            for name in names:
+                title = f"专题{section}的模型{name[5:]}"
+                (folder / f"{name}.md").write_text(_page(rng, title, paragraphs, images, 2, [n for n in names if n != name][:3]), encoding="utf-8")
+                section_nav.append({title: f"part-{part}/section-{section}/{name}.md"})
+            written += [str(p.relative_to(docs)) for p in sorted(folder.glob("*.md"))]
+            part_nav.append({f"专题{section}": section_nav})
+        nav.append({f"第{part}部分": part_nav})
+    # The site's own image usage would be lost with its pages: keep every image used once.
+    (docs / "index.md").write_text((docs / "index.md").read_text(encoding="utf-8") + "".join(
+        f"\n![基准语料中的示意图 {name}](../img/{name})\n" for name in images), encoding="utf-8")
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    config["nav"] = nav
+    config["watch"] = []  # serving is measured on the site itself, not on a corpus
+    (root / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return Corpus(root, written)
+
+
+class _Tagged:
+    """A YAML tag of mkdocs.yml (!ENV, !!python/…) carried through unchanged."""
+
+    def __init__(self, tag: str, node: yaml.Node) -> None:
+        self.tag, self.node = tag, node
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Loader.add_multi_constructor("", lambda loader, tag, node: _Tagged(tag, node))  # only tags SafeLoader lacks
+_Dumper.add_representer(_Tagged, lambda dumper, tagged: _retag(tagged))
+
+
+def _retag(tagged: _Tagged) -> yaml.Node:
+    node = tagged.node
+    node.tag = tagged.tag
+    return node
+
+
+# --------------------------------------------------------------------------- measuring builds
+
+
+@dataclass(frozen=True)
+class BuildFigures:
+    seconds: float
+    peak_mib: float
+
+
+def timed_build(config: Path, site: Path, env: dict[str, str] | None = None) -> BuildFigures:
+    """One `mkdocs build` in a fresh interpreter, as a contributor runs it; its own peak memory."""
+    code = (
+        "import resource, sys, time\n"
+        "from mkdocs.commands.build import build\n"
+        "from mkdocs.config import load_config\n"
+        "start = time.perf_counter()\n"
+        "build(load_config(sys.argv[1], site_dir=sys.argv[2]))\n"
+        "print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **(env or {})}
+    result = subprocess.run([sys.executable, "-c", code, str(config), str(site)], cwd=config.parent,
+                            capture_output=True, text=True, env=environment, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"build of {config} failed:\n{result.stderr[-3000:]}")
+    seconds, kib = result.stdout.split()[-2:]
+    return BuildFigures(float(seconds), int(kib) / 1024)
+
+
+def markdown_floor(corpus: Corpus) -> float:
+    """Seconds for Python-Markdown alone to render the corpus with the site's extensions."""
+    code = (
+        "import os, sys, time, markdown\n"
+        "from mkdocs.config import load_config\n"
+        "config = load_config(sys.argv[1])\n"
+        "md = markdown.Markdown(extensions=config['markdown_extensions'], extension_configs=config['mdx_configs'])\n"
+        "pages = [open(os.path.join(config['docs_dir'], p), encoding='utf-8').read() for p in sys.argv[2:]]\n"
+        "start = time.perf_counter()\n"
+        "for text in pages:\n"
+        "    md.reset().convert(text)\n"
+        "print(time.perf_counter() - start)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code, str(corpus.root / "mkdocs.yml"), *corpus.pages],
+                            cwd=corpus.root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"Python-Markdown rendering failed:\n{result.stderr[-3000:]}")
+    return float(result.stdout.split()[-1])
+
+
+def _without_hooks(config: Path) -> Path:
+    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
+    data["hooks"] = []
+    data["strict"] = False  # without the image hook, links into img/ are (expected) warnings
+    bare = config.with_name("mkdocs-no-hooks.yml")
+    bare.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return bare
+
+
+def _site_sizes(site: Path) -> tuple[int, float, int]:
+    """Total bytes, mean bytes of a page's HTML, search index bytes."""
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    pages = [p.stat().st_size for p in site.rglob("index.html")]
+    index = site / "search" / "search_index.json"
+    return total, statistics.mean(pages), index.stat().st_size if index.is_file() else 0
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def bench_rules(work: Path, pages: int = 1000, repeat: int = 5) -> str:
+    corpus = make_corpus(work / "rules", pages)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        findings = check_site(corpus.root)
+        times.append(time.perf_counter() - start)
+    assert not [f for f in findings if f.severity == "error"], [f.format() for f in findings[:5]]
+    best, median = min(times), statistics.median(times)
+    site = time_it(lambda: check_site(ROOT), repeat)
+    return "\n".join([
+        "### 页面校验（单核、独立运行）", "",
+        table(["语料", "页数", "最快", "中位数", "每页", "目标"], [
+            ["生成语料", str(len(corpus.pages)), f"{best:.3f} s", f"{median:.3f} s", f"{best / len(corpus.pages) * 1000:.2f} ms", "≤ 1 s / 1,000 页"],
+            ["本站", str(sum(1 for _ in (ROOT / 'docs').rglob('*.md'))), f"{min(site):.3f} s", f"{statistics.median(site):.3f} s", "", "远低于 1 s"],
+        ]),
+    ])
+
+
+def time_it(fn: Callable[[], object], repeat: int) -> list[float]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def bench_hooks(work: Path, pages: int = 1000, rounds: int = 3) -> str:
+    """Full build with the hooks against the same build without them, interleaved in one run."""
+    corpus = make_corpus(work / "hooks", pages)
+    config = corpus.root / "mkdocs.yml"
+    bare = _without_hooks(config)
+    env = {"OPSKB_GIT_DATES": "false"}  # the corpus has no history; keep the comparison about the hooks
+    with_hooks, without = [], []
+    for n in range(rounds):
+        with_hooks.append(timed_build(config, work / f"hooks-site-{n}", env).seconds)
+        without.append(timed_build(bare, work / f"bare-site-{n}", env).seconds)
+    ratio = min(with_hooks) / min(without)
+    return "\n".join([
+        "### 构建钩子的开销", "",
+        table(["语料", "有钩子（最快）", "无钩子（最快）", "比值", "目标"], [
+            [f"{len(corpus.pages)} 页", f"{min(with_hooks):.2f} s", f"{min(without):.2f} s", f"{ratio:.3f}×", "≤ 1.05×"],
+        ]),
+    ])
+
+
+def bench_scaling(work: Path, sizes: list[int]) -> str:
+    rows: list[list[str]] = []
+    builds: dict[int, float] = {}
+    for size in sizes:
+        corpus = make_corpus(work / f"scale-{size}", size)
+        site = work / f"scale-site-{size}"
+        figures = timed_build(corpus.root / "mkdocs.yml", site)
+        floor = markdown_floor(corpus)
+        total, per_page_html, index = _site_sizes(site)
+        builds[len(corpus.pages)] = figures.seconds
+        rows.append([
+            str(len(corpus.pages)), f"{figures.seconds:.1f} s", f"{figures.seconds / len(corpus.pages) * 1000:.1f} ms",
+            f"{figures.peak_mib:.0f} MiB", f"{total / 2**20:.1f} MiB", f"{per_page_html / 1024:.1f} KiB",
+            f"{index / 2**20:.2f} MiB", f"{floor:.1f} s", f"{figures.seconds / floor:.2f}×",
+        ])
+        shutil.rmtree(site)
+    notes = []
+    counts = sorted(builds)
+    for small, large in zip(counts, counts[1:]):
+        notes.append(f"- {large} 页构建时间是 {small} 页的 {builds[large] / builds[small]:.2f} 倍（页数之比 {large / small:.1f}）。")
+    return "\n".join([
+        "### 规模扩展（本站实际配置）", "",
+        table(["页数", "构建", "每页", "峰值内存", "站点大小", "每页 HTML", "搜索索引", "Python-Markdown 基线", "构建 ÷ 基线"], rows),
+        "", *notes, "- 目标：1,000 页时构建 ≤ 2× Python-Markdown 基线；3,000 页构建 ≤ 3.3× 1,000 页构建。",
+    ])
+
+
+def _strip_han(value: object) -> object:
+    if isinstance(value, str):
+        return HAN.sub("", value)
+    if isinstance(value, list):
+        return [_strip_han(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _strip_han(item) for key, item in value.items()}
+    return value
+
+
+def bench_search_index(work: Path) -> str:
+    """The published index against MkDocs' own encoding of the same data (\\uXXXX for every Han)."""
+    site = work / "site-index"
+    timed_build(ROOT / "mkdocs.yml", site)
+    data = json.loads((site / "search" / "search_index.json").read_bytes())
+    shutil.rmtree(site)
+    han = sum(len(HAN.findall(doc["title"] + doc["text"])) for doc in data["docs"])
+    rows = []
+    for label, ascii_only in (("MkDocs 默认（\\uXXXX 转义）", True), ("本站（UTF-8）", False)):
+        encode = lambda value: json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":")).encode()  # noqa: E731
+        blob = encode(data)
+        per_han = (len(blob) - len(encode(_strip_han(data)))) / han
+        rows.append([label, f"{len(blob) / 1024:.0f} KiB", f"{len(gzip.compress(blob, 9)) / 1024:.0f} KiB", f"{per_han:.1f}"])
+    return "\n".join([
+        "### 搜索索引", "",
+        f"本站索引含 {han:,} 个汉字。", "",
+        table(["编码", "大小", "gzip 后", "每个汉字字节数"], rows),
+    ])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def _serving(root: Path, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **env}
+    process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                               cwd=root, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, needle: str, timeout: float) -> float | None:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        if needle in _fetch(url):
+            return time.perf_counter() - start
+        time.sleep(0.02)
+    return None
+
+
+def bench_serve(work: Path, edits: int = 3) -> str:
+    """Time from saving a page to `mkdocs serve` serving the rebuilt page, on a copy of the site."""
+    copy = work / "serve"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", "test-artifacts", ".*cache*"))
+    subprocess.run(["git", "clone", "-q", "--no-checkout", str(ROOT), str(copy / "clone")], check=True)
+    (copy / "clone" / ".git").rename(copy / ".git")  # the real history, for the last-updated dates
+    shutil.rmtree(copy / "clone")
+    page = copy / "docs/modules/user-operations/rfm.md"
+    rows = []
+    for label, env in (("默认（含最后更新时间）", {}), ("OPSKB_GIT_DATES=false", {"OPSKB_GIT_DATES": "false"})):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}/modules/user-operations/rfm/"
+        times = []
+        with _serving(copy, port, env):
+            if _wait_for(url, "RFM", 120) is None:
+                raise RuntimeError("mkdocs serve did not start")
+            original = page.read_text(encoding="utf-8")
+            for n in range(edits):
+                marker = f"基准标记{label[:2]}{n}号"
+                page.write_text(original + f"\n{marker}。\n", encoding="utf-8")
+                seconds = _wait_for(url, marker, 60)
+                times.append(seconds if seconds is not None else float("inf"))
+                time.sleep(1)
+            page.write_text(original, encoding="utf-8")
+        rows.append([label, f"{statistics.median(times):.2f} s", f"{max(times):.2f} s", "< 2 s"])
+    return "\n".join([
+        "### 编辑预览（保存页面 → mkdocs serve 返回新页面）", "",
+        table(["设置", "中位数", "最长", "目标"], rows),
+    ])
+
+
+def bench_reader(work: Path, runs: int) -> str:
+    from opskb.reader_bench import format_reader_figures, reader_figures
+
+    site = work / "site-reader"
+    timed_build(ROOT / "mkdocs.yml", site)
+    return "### 读者侧（Lighthouse 移动端与搜索响应）\n\n" + format_reader_figures(reader_figures(site, runs=runs))
+
+
+SECTIONS = ["rules", "hooks", "scaling", "index", "serve", "reader"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="opskb-bench", description="打印网站的速度与体积数据。")
+    parser.add_argument("--sizes", default="100,1000,3000", help="规模扩展表的页数（逗号分隔）")
+    parser.add_argument("--skip", default="", help=f"跳过的部分（逗号分隔）：{', '.join(SECTIONS)}")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse 每页运行次数，取中位数")
+    args = parser.parse_args(argv)
+    skip = {name.strip() for name in args.skip.split(",") if name.strip()}
+    if unknown := skip - set(SECTIONS):
+        parser.error(f"未知的部分：{', '.join(sorted(unknown))}")
+    sizes = [int(size) for size in args.sizes.split(",")]
+    print(f"## 基准数据（{time.strftime('%Y-%m-%d')}，{os.cpu_count()} 核，Python {sys.version.split()[0]}）\n", flush=True)
+    with tempfile.TemporaryDirectory(prefix="opskb-bench-") as tmp:
+        work = Path(tmp)
+        steps: dict[str, Callable[[], str]] = {
+            "rules": lambda: bench_rules(work),
+            "hooks": lambda: bench_hooks(work),
+            "scaling": lambda: bench_scaling(work, sizes),
+            "index": lambda: bench_search_index(work),
+            "serve": lambda: bench_serve(work),
+            "reader": lambda: bench_reader(work, args.runs),
+        }
+        for name in SECTIONS:
+            if name not in skip:
+                print(steps[name]() + "\n", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
