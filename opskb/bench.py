@@ -115,6 +115,10 @@ def make_corpus(root: Path, pages: int, seed: int = 7) -> Corpus:
     config["nav"] = nav
     config["watch"] = []  # serving is measured on the site itself, not on a corpus
     (root / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # A history, so that the last-updated dates cost what they cost on the real site (a git log a page).
+    git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
+        subprocess.run(git + command, check=True)
     return Corpus(root, written)
 
 
@@ -191,13 +195,22 @@ def markdown_floor(corpus: Corpus) -> float:
     return float(result.stdout.split()[-1])
 
 
-def _without_hooks(config: Path) -> Path:
+def config_variant(config: Path, name: str, edit: Callable[[dict[str, object]], None]) -> Path:
+    """A copy of `config` beside it, changed by `edit` (to attribute build time to one part)."""
     data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
+    edit(data)
+    variant = config.with_name(f"mkdocs-{name}.yml")
+    variant.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return variant
+
+
+def _no_hooks(data: dict[str, object]) -> None:
     data["hooks"] = []
     data["strict"] = False  # without the image hook, links into img/ are (expected) warnings
-    bare = config.with_name("mkdocs-no-hooks.yml")
-    bare.write_text(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return bare
+
+
+def _no_search(data: dict[str, object]) -> None:
+    data["plugins"] = [p for p in data["plugins"] if (p if isinstance(p, str) else next(iter(p))) != "search"]  # type: ignore[union-attr]
 
 
 def _site_sizes(site: Path) -> tuple[int, float, int]:
@@ -248,7 +261,7 @@ def bench_hooks(work: Path, pages: int = 1000, rounds: int = 3) -> str:
     """Full build with the hooks against the same build without them, interleaved in one run."""
     corpus = make_corpus(work / "hooks", pages)
     config = corpus.root / "mkdocs.yml"
-    bare = _without_hooks(config)
+    bare = config_variant(config, "no-hooks", _no_hooks)
     env = {"OPSKB_GIT_DATES": "false"}  # the corpus has no history; keep the comparison about the hooks
     with_hooks, without = [], []
     for n in range(rounds):
@@ -298,6 +311,24 @@ def _strip_han(value: object) -> object:
     if isinstance(value, dict):
         return {key: _strip_han(item) for key, item in value.items()}
     return value
+
+
+def bench_breakdown(work: Path, pages: int = 1000) -> str:
+    """Where a build's time goes, at one size: the full build against builds with one part left out."""
+    corpus = make_corpus(work / "breakdown", pages)
+    config = corpus.root / "mkdocs.yml"
+    floor = markdown_floor(corpus)
+    rows = []
+    for label, variant, env in (
+        ("本站配置", config, {}),
+        ("关闭最后更新时间（OPSKB_GIT_DATES=false）", config, {"OPSKB_GIT_DATES": "false"}),
+        ("再去掉搜索插件（仅作归因）", config_variant(config, "no-search", _no_search), {"OPSKB_GIT_DATES": "false"}),
+    ):
+        seconds = timed_build(variant, work / "breakdown-site", env).seconds
+        shutil.rmtree(work / "breakdown-site")
+        rows.append([label, f"{seconds:.1f} s", f"{seconds / floor:.2f}×"])
+    rows.append(["Python-Markdown 基线（同样的扩展）", f"{floor:.1f} s", "1.00×"])
+    return "\n".join([f"### 构建时间的构成（{len(corpus.pages)} 页）", "", table(["构建", "时间", "÷ 基线"], rows)])
 
 
 def bench_search_index(work: Path) -> str:
@@ -394,7 +425,7 @@ def bench_reader(work: Path, runs: int) -> str:
     return "### 读者侧（Lighthouse 移动端与搜索响应）\n\n" + format_reader_figures(reader_figures(site, runs=runs))
 
 
-SECTIONS = ["rules", "hooks", "scaling", "index", "serve", "reader"]
+SECTIONS = ["rules", "hooks", "scaling", "breakdown", "index", "serve", "reader"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -414,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
             "rules": lambda: bench_rules(work),
             "hooks": lambda: bench_hooks(work),
             "scaling": lambda: bench_scaling(work, sizes),
+            "breakdown": lambda: bench_breakdown(work),
             "index": lambda: bench_search_index(work),
             "serve": lambda: bench_serve(work),
             "reader": lambda: bench_reader(work, args.runs),

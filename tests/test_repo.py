@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,12 @@ def test_removing_a_page_without_a_redirect_fails(root: Path, tmp_path: Path) ->
     assert redirected.returncode == 0, redirected.output
     stub = (tmp_path / "redirected/modules/user-operations/pyramid/index.html").read_text(encoding="utf-8")
     assert "value-pyramid/" in stub
+
+
+def test_the_lock_file_pins_what_pyproject_asks_for(root: Path) -> None:
+    """`make` installs requirements.lock; a pin bumped in pyproject.toml alone would go untested."""
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = project["dependencies"] + [dep for deps in project["optional-dependencies"].values() for dep in deps]
+    locked = set(re.findall(r"^([a-z0-9][a-z0-9._-]*==[^\s\\]+)", (root / "requirements.lock").read_text(encoding="utf-8"), re.M))
+    assert all("==" in dep for dep in wanted), "pin every direct dependency exactly"
+    assert sorted(dep.lower().replace("_", "-") for dep in wanted if dep.lower().replace("_", "-") not in locked) == []
