@@ -12,13 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from opskb.reader_bench import CHROMIUM_FLAGS
+
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-CHROMIUM_FLAGS = [
-    # Chromium's own background traffic (updates, sync, QUIC probes) would leave this machine.
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update",
-]
 
 
 def chromium_path() -> str | None:
@@ -222,3 +219,90 @@ def test_unknown_url_shows_a_chinese_404_with_a_way_back(tab: Tab, server: str) 
     page.locator("article a", has_text="返回首页").click()
     page.wait_for_url(server + "/")
     assert title(page) == "运营知识库"
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2 A and AA, plus the rules Lighthouse's accessibility category switches on beyond them.
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa"]},
+    "resultTypes": ["violations"],
+    "rules": {rule: {"enabled": True} for rule in [
+        "accesskeys", "aria-allowed-role", "aria-conditional-attr", "aria-deprecated-role", "aria-dialog-name",
+        "aria-prohibited-attr", "aria-text", "aria-treeitem-name", "empty-heading", "heading-order",
+        "html-xml-lang-mismatch", "identical-links-same-purpose", "image-redundant-alt", "input-button-name",
+        "label-content-name-mismatch", "landmark-one-main", "link-in-text-block", "meta-viewport", "select-name",
+        "skip-link", "tabindex", "table-duplicate-name", "table-fake-caption", "target-size", "td-has-header",
+    ]},
+}
+RUN_AXE = """async options => {
+  const result = await axe.run(document, options);
+  return {
+    checked: result.passes.concat(result.violations).map(rule => rule.id),
+    violations: result.violations.flatMap(rule => rule.nodes.map(node => [rule.id, node.target.join(' ')])),
+  };
+}"""
+SETTLED = "document.getAnimations().every(animation => animation.playState !== 'running')"
+
+
+def axe_source() -> str:
+    if not AXE.is_file():
+        reason = f"没有找到 {AXE.relative_to(AXE.parents[2])}（Lighthouse 的依赖）：请先运行 npm ci"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return AXE.read_text(encoding="utf-8")
+
+
+def axe_findings(page: object, where: str) -> list[str]:
+    """WCAG 2 A/AA violations on the page as it is now, one line each: where, rule, element."""
+    result = page.evaluate(RUN_AXE, AXE_OPTIONS)
+    # A rule that did not run would pass silently; these two are what Material gets wrong by default.
+    assert {"aria-dialog-name", "color-contrast"} <= set(result["checked"]), f"{where}: axe did not run them"
+    return [f"{where}: {rule} {target}" for rule, target in result["violations"]]
+
+
+def test_every_page_and_the_search_dialog_pass_axe_in_both_colour_schemes(browser: object, server: str, root: Path) -> None:
+    tab = open_tab(browser)
+    page = tab.page
+    page.context.add_init_script(script=axe_source())
+    # Material would keep the scheme chosen on the last page; every page starts from the reader's default.
+    page.context.add_init_script(script="try { localStorage.clear() } catch (error) {}")
+    missing = page.context.new_page()  # the 404 page: its own status is logged as a console error
+    findings: list[str] = []
+    for view, url in [*((page, url) for url in page_urls(root)), (missing, "/no/such/page/")]:
+        view.goto(server + url, wait_until="load")
+        for name in ("default", "slate"):
+            if name == "slate":  # what the header's toggle does, without waiting for it to be clickable
+                view.evaluate("document.querySelector('input[name=__palette][data-md-color-scheme=slate]').click()")
+            assert view.locator("body").get_attribute("data-md-color-scheme") == name, f"{url}: not {name}"
+            view.wait_for_function(SETTLED)  # colours mid-transition are not the real ones
+            findings += axe_findings(view, f"{name} {url}")
+    for scheme, name in (("light", "default"), ("dark", "slate")):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(server + "/")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == name
+        search(page, "LTV")
+        assert page.locator(".md-search").is_visible()
+        page.wait_for_function(SETTLED)  # the dialog fades in
+        findings += axe_findings(page, f"{name} 搜索框（LTV 的结果）")
+    page.context.close()
+    assert findings == [], "\n".join(findings)
+    assert tab.errors == []
+
+
+def test_reader_bench_measures_page_weight_and_search_latency_on_the_built_site(browser: object, server: str, site: Path, root: Path) -> None:
+    from opskb.reader_bench import QUERIES, ReaderFigures, deepest_page, first_result_times, format_reader_figures, home_resources
+
+    deepest = deepest_page(site)  # e.g. /modules/user-operations/rfm/
+    assert deepest in page_urls(root) and deepest.count("/") == max(url.count("/") for url in page_urls(root))
+    resources = home_resources(browser, server)
+    assert {"/", "/search/search_index.json"} <= set(resources)
+    assert any(path.startswith("/assets/javascripts/bundle.") for path in resources)
+    times = first_result_times(browser, server, rounds=1)
+    assert sorted(times) == sorted(QUERIES)
+    assert all(len(samples) == 1 and 0 < samples[0] < 2_000 for samples in times.values()), times
+    figures = ReaderFigures(pages=[], home_bytes=sum(resources.values()), home_resources=resources,
+                            index_bytes=1, index_gzip_bytes=1, first_result_ms={"LTV": [19.0, 21.0, 30.0]})
+    table = format_reader_figures(figures)
+    assert "| 末次按键到首条结果（中位数，3 次） | 21.0 ms | ≤ 20 ms | 未达标 |" in table
+    assert "| 末次按键到首条结果（最大值） | 30.0 ms | ≤ 20 ms | 未达标 |" in table
