@@ -1,4 +1,4 @@
-"""Publish the top-level img/ folder as site/img/.
+"""Publish the top-level img/ folder as site/img/, and load the lightbox only where there are images.
 
 Pages link images relatively (`../img/x.svg` from docs/, `../../img/x.svg` one folder down), which
 also renders on GitHub. Registering each image with the src_uri those links resolve to
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -31,3 +32,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             )
         )
     return files
+
+
+def on_page_content(html: str, page: Page, **kwargs: object) -> str:
+    # A page without images needs no lightbox: mkdocs-glightbox skips its 70 KB of script and style
+    # on pages whose meta says `glightbox: false` (most pages, the home page included).
+    if "<img" not in html:
+        page.meta.setdefault("glightbox", False)
+    return html

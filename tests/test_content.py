@@ -64,9 +64,16 @@ def test_the_four_figures_are_used_with_meaningful_alt_text(root: Path) -> None:
         assert alts and all(len(HAN.findall(alt)) >= 8 for alt in alts), figure
 
 
-def test_figures_zoom_in_a_lightbox(site: Path) -> None:
+def test_figures_zoom_in_a_lightbox_loaded_only_where_there_are_figures(site: Path) -> None:
     html = (site / "modules/user-operations/lifecycle/index.html").read_text(encoding="utf-8")
     assert re.search(r'<a class="glightbox"[^>]*href="../../../img/user-lifecycle.svg"', html)
+    assert "glightbox.min.js" in html
+    pages = list(site.rglob("index.html"))
+    with_figures = [p for p in pages if "<img" in p.read_text(encoding="utf-8")]
+    assert 0 < len(with_figures) < len(pages)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert ("glightbox.min.js" in html) == ("<img" in html), page
 
 
 def test_the_knowledge_base_is_written_out(root: Path) -> None:
