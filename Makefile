@@ -18,7 +18,7 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-serve: $(STAMP)  ## http://127.0.0.1:8000, rebuilt on every save (SERVE_FLAGS=--dirty: changed pages only)
+serve: $(STAMP)  ## http://127.0.0.1:8000, rebuilt on every save (SERVE_FLAGS="--dirty --no-strict": changed pages only)
 	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 $(SERVE_FLAGS)
 
 test: $(STAMP) node_modules/.installed  ## the whole suite, browser tests included
