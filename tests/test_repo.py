@@ -168,3 +168,16 @@ def test_the_lock_file_pins_what_pyproject_asks_for(root: Path) -> None:
     locked = set(re.findall(r"^([a-z0-9][a-z0-9._-]*==[^\s\\]+)", (root / "requirements.lock").read_text(encoding="utf-8"), re.M))
     assert all("==" in dep for dep in wanted), "pin every direct dependency exactly"
     assert sorted(dep.lower().replace("_", "-") for dep in wanted if dep.lower().replace("_", "-") not in locked) == []
+
+
+def test_last_updated_dates_survive_a_shallow_clone_and_an_uncommitted_page(root: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
+    (clone / "docs/draft.md").write_text("---\ndescription: 草稿页。\n---\n\n# 草稿\n\n还没有提交的新页面。\n", encoding="utf-8")
+    config = (clone / "mkdocs.yml").read_text(encoding="utf-8").replace("  - 术语表: glossary.md\n", "  - 术语表: glossary.md\n  - 草稿: draft.md\n")
+    (clone / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = mkdocs_build(clone, tmp_path / "site", env={"OPSKB_GIT_DATES": "true"})
+    assert result.returncode == 0, result.output
+    for page in ("draft/index.html", "modules/user-operations/rfm/index.html"):
+        html = (tmp_path / "site" / page).read_text(encoding="utf-8")
+        assert re.search(r'git-revision-date-localized-plugin-date" title="[^"]+">\d{4}年\d{1,2}月\d{1,2}日<', html), page
