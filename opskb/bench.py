@@ -74,7 +74,7 @@ def _page(rng: random.Random, title: str, paragraphs: list[str], images: list[st
             lines += [f"### 方法{h2}{'甲乙'[h3 - 1]}", "", rng.choice(paragraphs), ""]
             if h3 == 2:
                 lines += [f"#### 案例{h2}", "", rng.choice(paragraphs), ""]
-        lines += [f"| 指标 | 口径 | 示例 |", "| --- | --- | --- |", "| LTV | ARPU × 平均生命周期 | 360 元 |", "| RFM | R、F、M 各打 1–5 分 | 555 |", ""]
+        lines += ["| 指标 | 口径 | 示例 |", "| --- | --- | --- |", "| LTV | ARPU × 平均生命周期 | 360 元 |", "| RFM | R、F、M 各打 1–5 分 | 555 |", ""]
     lines += ["## 相关页面", "", *(f"- [{name}]({name}.md)" for name in siblings), ""]
     return "\n".join(lines)
 
