@@ -9,7 +9,7 @@ from typing import Any
 # Material 9.8's worker splits a Chinese query into words it finds in the index, but its loop
 # (`for (let j = i + 1; j < query.length; j++)`) never tries a word that ends the query, so
 # 用户生命周期 is searched as 用户 alone and 客户价值 as 客户. Let the slice reach the end.
-_SEGMENT_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in ")
+_SEGMENT_LOOP = re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(=?)(\w+)\.length;\1\+\+\)\4\.slice\(\2,\1\)in ")
 
 
 def merge_page_intros(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -40,6 +40,15 @@ def rewrite(index_json: str) -> str:
 
 
 def patch_worker(script: str) -> str | None:
-    """The search worker with its query segmenter fixed; None if the loop is not found."""
-    patched, count = _SEGMENT_LOOP.subn(lambda m: m.group(0).replace(f"{m.group(1)}<", f"{m.group(1)}<=", 1), script)
-    return patched if count == 1 else None
+    """The search worker with its query segmenter fixed (again a no-op); None if the loop is not found.
+
+    `mkdocs serve --dirty` may leave an already patched worker in place: that is not an error.
+    """
+    loops = list(_SEGMENT_LOOP.finditer(script))
+    if len(loops) != 1:
+        return None
+    loop = loops[0]
+    if loop.group(3):
+        return script
+    fixed = loop.group(0).replace(f"{loop.group(1)}<", f"{loop.group(1)}<=", 1)
+    return script[: loop.start()] + fixed + script[loop.end() :]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,20 +11,20 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from opskb.reader_bench import CHROMIUM_FLAGS
+from opskb.reader_bench import CHROMIUM_FLAGS, chromium_path
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+def installed_chromium() -> str | None:
+    candidate = chromium_path()
     return candidate if Path(candidate).exists() else None
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    path = chromium_path()
+    path = installed_chromium()
     if path is None:
         reason = "没有找到 Chromium：请运行 apt-get install chromium，或用 CHROMIUM_PATH 指定浏览器路径"
         if os.environ.get("CI") == "true":

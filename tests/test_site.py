@@ -134,4 +134,5 @@ def test_search_worker_segments_chinese_queries_to_their_last_word(root: Path, s
     published = site / "assets/javascripts/workers" / shipped.name
     assert published.read_text(encoding="utf-8") == patch_worker(shipped.read_text(encoding="utf-8"))
     assert published.read_bytes() != shipped.read_bytes()
+    assert patch_worker(published.read_text(encoding="utf-8")) == published.read_text(encoding="utf-8")  # idempotent
     assert patch_worker("function f(t){return t}") is None
