@@ -4,8 +4,9 @@
     某客户某项得分 = 1 + floor(5 × k ÷ n)
     n 为客户总数，k 为该项「比他差」的客户数（严格差，数值相同的客户得分相同）。
     R 越小（越近）越好，F、M 越大越好，所以最近购买的客户 R 得 5 分。
-分类方法：某项得分高于全体客户该项平均分记为「高」，否则为「低」，
-    按 R、F、M 的高低组合得到八类客户。
+分类方法：某项得分不低于（≥）全体客户该项平均分记为「高」，低于平均分记为「低」，
+    按 R、F、M 的高低组合得到八类客户。恰好等于平均分的客户处在中间档，记为「高」，
+    这样最近刚买过的客户不会因为并列而被归入「挽留」类。
 """
 
 import csv
@@ -84,7 +85,7 @@ def quintile_scores(values: list[float], higher_is_better: bool = True) -> list[
 
 
 def classify(r: int, f: int, m: int, means: tuple[float, float, float]) -> str:
-    return SEGMENTS[(r > means[0], f > means[1], m > means[2])]
+    return SEGMENTS[(r >= means[0], f >= means[1], m >= means[2])]
 
 
 def score_customers(customers: list[CustomerRFM]) -> list[CustomerRFM]:
@@ -130,13 +131,13 @@ def render_blocks() -> dict[str, str]:
         "rfm-setup": (f"分析日为 {ANALYSIS_DATE.isoformat()}，数据包含 {len(customers)} 位客户的 "
                       f"{len(orders)} 笔订单，消费总额 {total:.2f} 元。"),
         "rfm-means": (f"全体客户的平均分：R 为 {means['R']:.2f}，F 为 {means['F']:.2f}，"
-                      f"M 为 {means['M']:.2f}。某项得分高于对应平均分记为「高」，否则为「低」。"),
+                      f"M 为 {means['M']:.2f}。某项得分不低于对应平均分记为「高」，低于平均分记为「低」。"),
         "rfm-customers": "\n".join(rows),
         "rfm-segments": "\n".join(summary),
         "rfm-segments-present": f"八类客户中有 {present} 类在本例中出现。",
         "rfm-top-share": (f"重要价值客户共 {len(top)} 位，占客户数的 {len(top) / len(customers):.0%}，"
                           f"贡献了 {top_amount / total:.1%} 的消费额。"),
-        "rfm-on-mean": ("得分恰好等于平均分、因而被记为「低」的有：" + "、".join(on_mean) + "。"
+        "rfm-on-mean": ("得分恰好等于平均分、按规则记为「高」的有：" + "、".join(on_mean) + "。"
                         if on_mean else "没有客户的得分恰好等于平均分。"),
     }
 

@@ -209,7 +209,7 @@ def tiny_orders(rfm: ModuleType) -> list:
     C         01-21       10      2  500   -> 3 2 4
     D         01-11       20      1  50    -> 2 1 1
     E         01-01       30      4  80    -> 1 4 2
-    Every mean is 3, and only a score above the mean counts as high.
+    Every mean is 3, and a score at or above the mean counts as high (the tie rule).
     """
     d = dt.date
     plan = {
@@ -239,8 +239,8 @@ def test_scores_and_segments_on_tiny_dataset(rfm: ModuleType) -> None:
     got = {c.customer_id: (c.r_score, c.f_score, c.m_score, c.segment) for c in scored}
     assert got == {
         "A": (5, 5, 5, "重要价值客户"),  # best on all three
-        "B": (4, 3, 3, "一般发展客户"),  # recent, F and M only at the mean
-        "C": (3, 2, 4, "重要挽留客户"),  # big spender, not recent, not frequent
+        "B": (4, 3, 3, "重要价值客户"),  # recent; F and M tie the mean, which counts as high
+        "C": (3, 2, 4, "重要发展客户"),  # R ties the mean: recent enough, not a recall case
         "D": (2, 1, 1, "一般挽留客户"),
         "E": (1, 4, 2, "一般保持客户"),
     }
@@ -259,7 +259,8 @@ def test_quintile_scores_ties_and_direction(rfm: ModuleType) -> None:
     ((1, 5, 5), "重要保持客户"), ((1, 1, 5), "重要挽留客户"),
     ((5, 5, 1), "一般价值客户"), ((5, 1, 1), "一般发展客户"),
     ((1, 5, 1), "一般保持客户"), ((1, 1, 1), "一般挽留客户"),
-    ((3, 3, 3), "一般挽留客户"),  # equal to the mean is not high
+    ((3, 3, 3), "重要价值客户"),  # equal to the mean counts as high
+    ((2, 2, 2), "一般挽留客户"),
 ])
 def test_classify_eight_segments(rfm: ModuleType, scores: tuple[int, int, int],
                                  segment: str) -> None:
