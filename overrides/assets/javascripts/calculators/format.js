@@ -5,6 +5,7 @@ const TIE = /^-?\d+\.(\d*)50*$/
 
 /** x with `digits` decimals, rounded like Python: exact ties go to the even digit. */
 export function fixed(x, digits) {
+  if (Object.is(x, -0)) return "-" + (0).toFixed(digits)  // Python keeps the sign of zero
   const text = x.toFixed(digits)  // exact decimal value of the double, ties rounded away from zero
   const scaled = Math.abs(x) * 10 ** digits
   if (Math.abs(scaled - Math.floor(scaled) - 0.5) > 1e-6) return text  // not near a tie
@@ -12,7 +13,7 @@ export function fixed(x, digits) {
   const match = TIE.exec(exact)
   if (!match || match[1].length !== digits) return text
   const truncated = exact.slice(0, exact.indexOf(".") + (digits ? digits + 1 : 0))
-  const last = Number(truncated[truncated.length - 1] === "." ? truncated[truncated.length - 2] : truncated[truncated.length - 1])
+  const last = Number(truncated[truncated.length - 1])
   return last % 2 === 0 ? truncated.replace(/\.$/, "") : text
 }
 

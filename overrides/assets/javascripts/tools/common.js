@@ -1,5 +1,5 @@
 // What the four calculator pages share: mounting into the page's placeholder (also after Material's
-// instant navigation), building elements without innerHTML, number fields with Chinese validation,
+// instant navigation), building elements node by node (never from HTML strings), number fields with Chinese validation,
 // the data loader (file or paste) with column mapping, and CSV download. The figures themselves come
 // from the DOM-free modules in ../calculators/.
 
