@@ -150,8 +150,12 @@ const DATE_PATTERNS = [
   /^(\d{4})(\d{2})(\d{2})$/,                           // 20240131
 ]
 
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
 /** A date as exports write it, to a day number; Excel serial numbers (45322) too. Null if unreadable. */
 export function parseDate(text) {
+  const iso = ISO_DATE.exec(text)  // the common case, without normalising
+  if (iso) return dayNumber(Number(iso[1]), Number(iso[2]), Number(iso[3]))
   const value = text.normalize("NFKC").trim()
   for (const pattern of DATE_PATTERNS) {
     const match = pattern.exec(value)
@@ -165,8 +169,11 @@ export function parseDate(text) {
   return null
 }
 
+const PLAIN_NUMBER = /^\d+(\.\d+)?$/
+
 /** An amount as exports write it (¥1,234.50, 1234.5元, full-width digits) to a number, or null. */
 export function parseAmount(text) {
+  if (PLAIN_NUMBER.test(text)) return Number(text)
   const value = text.normalize("NFKC").trim().replace(/^(?:¥|RMB|CNY)\s*/i, "").replace(/\s*元$/, "").replace(/,/g, "")
   if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(value)) return null
   return Number(value)
@@ -181,6 +188,7 @@ export function readRecords(rows, mapping) {
   const problems = []
   const wanted = [mapping.customer, mapping.date, mapping.amount].filter(index => index >= 0)
   const width = Math.max(...wanted) + 1
+  const days = new Map()  // an export has few distinct dates and many rows
   for (let r = 1; r < rows.length; r += 1) {
     const { line, cells } = rows[r]
     if (cells.length < width) {
@@ -189,7 +197,11 @@ export function readRecords(rows, mapping) {
     }
     const customer = cells[mapping.customer].trim()
     const rawDate = cells[mapping.date].trim()
-    const day = parseDate(rawDate)
+    let day = days.get(rawDate)
+    if (day === undefined) {
+      day = parseDate(rawDate)
+      days.set(rawDate, day)
+    }
     let amount = 0
     if (!customer) {
       problems.push({ line, message: `第 ${line} 行的客户 ID 为空。` })

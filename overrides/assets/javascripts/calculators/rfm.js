@@ -31,7 +31,9 @@ export const ACTIONS = {
 // Example business thresholds (R: the RFM page's; F and M: hypothetical), for scores 2–5.
 export const EXAMPLE_THRESHOLDS = { r: [7, 30, 90, 180], f: [2, 3, 5, 8], m: [200, 500, 1000, 2000] }
 
-const SEGMENT_BY_KEY = new Map(SEGMENTS.map(([key, name]) => [key.join(), name]))
+// Index 4·R high + 2·F high + M high → segment name.
+const SEGMENT_BY_INDEX = []
+for (const [[r, f, m], name] of SEGMENTS) SEGMENT_BY_INDEX[(r ? 4 : 0) + (f ? 2 : 0) + (m ? 1 : 0)] = name
 
 /** Compare strings by code point, as Python's sorted() does (JS compares UTF-16 units). */
 export function compareCodePoints(a, b) {
@@ -120,7 +122,7 @@ function mean(values) {
 
 /** A score at or above the mean counts as high (the tie rule): then one of eight segments. */
 export function classify(r, f, m, means) {
-  return SEGMENT_BY_KEY.get([r >= means[0], f >= means[1], m >= means[2]].join())
+  return SEGMENT_BY_INDEX[(r >= means[0] ? 4 : 0) + (f >= means[1] ? 2 : 0) + (m >= means[2] ? 1 : 0)]
 }
 
 /**
@@ -138,23 +140,23 @@ export function scoreCustomers(customers, thresholds = null) {
   const means = [mean(r), mean(f), mean(m)]
   return {
     means,
-    customers: customers.map((c, i) => ({ ...c, r: r[i], f: f[i], m: m[i], segment: classify(r[i], f[i], m[i], means) })),
+    customers: customers.map((c, i) => ({ customer: c.customer, recency: c.recency, frequency: c.frequency, monetary: c.monetary,
+      r: r[i], f: f[i], m: m[i], segment: classify(r[i], f[i], m[i], means) })),
   }
 }
 
 /** Per segment, in the page's order: customers, their total, share of the total (shares as the page prints them). */
 export function summarize(scored) {
   let total = 0
-  for (const c of scored) total += c.monetary
+  const sums = new Map(SEGMENTS.map(([, name]) => [name, { count: 0, amount: 0 }]))
+  for (const c of scored) {  // in customer order, as the Python reference adds them up
+    total += c.monetary
+    const sum = sums.get(c.segment)
+    sum.count += 1
+    sum.amount += c.monetary
+  }
   return SEGMENTS.map(([key, name]) => {
-    let count = 0
-    let amount = 0
-    for (const c of scored) {
-      if (c.segment === name) {
-        count += 1
-        amount += c.monetary
-      }
-    }
+    const { count, amount } = sums.get(name)
     return {
       segment: name, high: key, count, amount, share: total > 0 ? amount / total : 0,
       amountText: fixed(amount, 2), shareText: total > 0 ? percent(amount / total, 1) : "–", action: ACTIONS[name],
