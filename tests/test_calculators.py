@@ -253,3 +253,13 @@ def test_front_matter_cannot_choose_a_script(tmp_path: Path) -> None:
     built = mkdocs_build(copy, tmp_path / "site", env={"OPSKB_GIT_DATES": "false"})
     assert built.returncode == 0, built.output[-3000:]
     assert "evil" not in (tmp_path / "site/glossary/index.html").read_text(encoding="utf-8")
+
+
+def test_the_benchmark_weighs_each_tools_whole_module_graph() -> None:
+    from opskb.bench import TOOLS, script_graph, synthetic_orders
+
+    graph = {path.relative_to(JS).as_posix() for path in script_graph(TOOLS / "rfm.js")}
+    assert graph == {"tools/rfm.js", "tools/common.js", "calculators/csv.js", "calculators/format.js", "calculators/rfm.js"}
+    lines = synthetic_orders(200).splitlines()
+    assert len(lines) == 201 and lines[0] == "订单号,客户ID,下单日期,实付金额"
+    assert len({line.split(",")[1] for line in lines[1:]}) < 60  # repeat buyers, as real exports have
