@@ -50,6 +50,38 @@ class LtvResult:
     payback_months: float  # CAC 回收期 = CAC ÷ (月 ARPU × 毛利率)
 
 
+@dataclass(frozen=True)
+class LtvFigures:
+    customer_value: float  # 平均客户价值（年）= 客单价 × 年购买频次
+    arpu_month: float  # 月 ARPU = 平均客户价值 ÷ 12
+    monthly_margin: float  # 每位客户每月贡献的毛利 = 月 ARPU × 毛利率
+    ltv_lifespan: float  # A：客单价 × 年购买频次 × 生命周期年数 × 毛利率
+    ltv_churn: float  # B：月 ARPU × 毛利率 ÷ 月流失率
+    ltv_discounted: float  # C：m × (1 + d) ÷ (1 + d − r)，m 为每月毛利，r = 1 − 月流失率，d 为月折现率
+    payback_months: float | None  # CAC 回收期 = CAC ÷ (月 ARPU × 毛利率)；每月毛利为 0 时收不回
+
+
+def formulas(aov: float, frequency: float, gross_margin: float, lifespan_years: float,
+             monthly_churn: float, cac: float, monthly_discount: float = 0.0) -> LtvFigures:
+    """LTV 页的三种公式，输入都由读者给出（计算器与下面的示例共用）。"""
+    if not (aov >= 0 and frequency >= 0 and 0 < gross_margin <= 1 and lifespan_years > 0
+            and 0 < monthly_churn <= 1 and cac >= 0 and monthly_discount >= 0):
+        raise ValueError("毛利率、月流失率须在 0 与 1 之间，生命周期须大于 0，其余不能为负")
+    customer_value = aov * frequency
+    arpu_month = customer_value / 12
+    monthly_margin = arpu_month * gross_margin
+    retention = 1 - monthly_churn
+    return LtvFigures(
+        customer_value=customer_value,
+        arpu_month=arpu_month,
+        monthly_margin=monthly_margin,
+        ltv_lifespan=aov * frequency * lifespan_years * gross_margin,
+        ltv_churn=arpu_month * gross_margin / monthly_churn,
+        ltv_discounted=monthly_margin * (1 + monthly_discount) / (1 + monthly_discount - retention),
+        payback_months=cac / monthly_margin if monthly_margin > 0 else None,
+    )
+
+
 def compute(orders: list[Order], analysis_date: dt.date = ANALYSIS_DATE) -> LtvResult:
     window = [o for o in orders if 0 <= (analysis_date - o.order_date).days < OBSERVATION_DAYS]
     years = OBSERVATION_DAYS / 365
@@ -58,19 +90,18 @@ def compute(orders: list[Order], analysis_date: dt.date = ANALYSIS_DATE) -> LtvR
     n_customers = len({o.customer_id for o in window})
     aov = revenue / n_orders
     frequency = n_orders / n_customers / years
-    customer_value = aov * frequency
-    arpu_month = customer_value / 12
+    f = formulas(aov, frequency, GROSS_MARGIN, LIFESPAN_YEARS, MONTHLY_CHURN, CAC)
     return LtvResult(
         orders=n_orders,
         customers=n_customers,
         revenue=revenue,
         aov=aov,
         frequency=frequency,
-        customer_value=customer_value,
-        arpu_month=arpu_month,
-        ltv_lifespan=aov * frequency * LIFESPAN_YEARS * GROSS_MARGIN,
-        ltv_churn=arpu_month * GROSS_MARGIN / MONTHLY_CHURN,
-        payback_months=CAC / (arpu_month * GROSS_MARGIN),
+        customer_value=f.customer_value,
+        arpu_month=f.arpu_month,
+        ltv_lifespan=f.ltv_lifespan,
+        ltv_churn=f.ltv_churn,
+        payback_months=CAC / (f.arpu_month * GROSS_MARGIN),
     )
 
 

@@ -4,6 +4,7 @@
     某客户某项得分 = 1 + floor(5 × k ÷ n)
     n 为客户总数，k 为该项「比他差」的客户数（严格差，数值相同的客户得分相同）。
     R 越小（越近）越好，F、M 越大越好，所以最近购买的客户 R 得 5 分。
+也可以按业务阈值打分（threshold_scores）：每项给出 4 个门槛，达到几个门槛就在 1 分之上加几分。
 分类方法：某项得分不低于（≥）全体客户该项平均分记为「高」，低于平均分记为「低」，
     按 R、F、M 的高低组合得到八类客户。恰好等于平均分的客户处在中间档，记为「高」，
     这样最近刚买过的客户不会因为并列而被归入「挽留」类。
@@ -62,7 +63,8 @@ def load_orders(path: Path = ORDERS_CSV) -> list[Order]:
 def raw_rfm(orders: list[Order], analysis_date: dt.date = ANALYSIS_DATE) -> list[CustomerRFM]:
     by_customer: dict[str, list[Order]] = {}
     for order in orders:
-        by_customer.setdefault(order.customer_id, []).append(order)
+        if order.order_date <= analysis_date:  # 分析日之后的订单不属于这次分析
+            by_customer.setdefault(order.customer_id, []).append(order)
     return [
         CustomerRFM(
             customer_id=cid,
@@ -84,14 +86,37 @@ def quintile_scores(values: list[float], higher_is_better: bool = True) -> list[
     return scores
 
 
+def threshold_scores(values: list[float], cuts: tuple[float, float, float, float],
+                     higher_is_better: bool = True) -> list[int]:
+    """按业务阈值打分：1 + 达到的门槛数。F、M 达到指「不低于」门槛，R（天数）达到指「不超过」门槛。
+
+    例如 R 的门槛 (7, 30, 90, 180)：7 天内 5 分，8～30 天 4 分，31～90 天 3 分，91～180 天 2 分，更久 1 分。
+    """
+    if higher_is_better:
+        return [1 + sum(1 for cut in cuts if v >= cut) for v in values]
+    return [1 + sum(1 for cut in cuts if v <= cut) for v in values]
+
+
 def classify(r: int, f: int, m: int, means: tuple[float, float, float]) -> str:
     return SEGMENTS[(r >= means[0], f >= means[1], m >= means[2])]
 
 
-def score_customers(customers: list[CustomerRFM]) -> list[CustomerRFM]:
-    r = quintile_scores([c.recency_days for c in customers], higher_is_better=False)
-    f = quintile_scores([c.frequency for c in customers])
-    m = quintile_scores([c.monetary for c in customers])
+Thresholds = tuple[tuple[float, float, float, float], tuple[float, float, float, float],
+                   tuple[float, float, float, float]]
+
+
+def score_customers(customers: list[CustomerRFM], thresholds: Thresholds | None = None) -> list[CustomerRFM]:
+    """五分位打分（默认），或按 R、F、M 各自的 4 个门槛打分；再按平均分分高低、归入八类。"""
+    if not customers:
+        return []
+    if thresholds is None:
+        r = quintile_scores([c.recency_days for c in customers], higher_is_better=False)
+        f = quintile_scores([c.frequency for c in customers])
+        m = quintile_scores([c.monetary for c in customers])
+    else:
+        r = threshold_scores([c.recency_days for c in customers], thresholds[0], higher_is_better=False)
+        f = threshold_scores([c.frequency for c in customers], thresholds[1])
+        m = threshold_scores([c.monetary for c in customers], thresholds[2])
     means = (mean(r), mean(f), mean(m))
     return [
         CustomerRFM(c.customer_id, c.recency_days, c.frequency, c.monetary,

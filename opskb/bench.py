@@ -2,7 +2,7 @@
 
     opskb-bench                       # everything: rules, hooks, scaling, search index, edit loop, reader
     opskb-bench --sizes 100,1000      # a quicker scaling table
-    opskb-bench --skip reader,serve   # leave parts out (reader needs Chromium and Node.js)
+    opskb-bench --skip reader,serve   # leave parts out (reader and calculators need Chromium)
 
 Figures, not pass/fail: machines are shared and noisy, so targets are printed beside the figures
 and ratios are always measured within one run. Synthetic corpora are shaped like this site: three
@@ -442,7 +442,110 @@ def bench_reader(work: Path, runs: int) -> str:
     return "### 读者侧（Lighthouse 移动端与搜索响应）\n\n" + format_reader_figures(reader_figures(site, runs=runs))
 
 
-SECTIONS = ["rules", "hooks", "scaling", "breakdown", "index", "serve", "reader"]
+TOOLS = ROOT / "overrides" / "assets" / "javascripts" / "tools"
+_IMPORT = re.compile(r"""^import\s[^"']*["'](\.[^"']+)["']""", re.M)
+
+
+def script_graph(entry: Path) -> list[Path]:
+    """A module and every module it imports, relatively, as the browser loads them."""
+    seen: list[Path] = []
+    stack = [entry.resolve()]
+    while stack:
+        path = stack.pop()
+        if path in seen:
+            continue
+        seen.append(path)
+        stack += [(path.parent / name).resolve() for name in _IMPORT.findall(path.read_text(encoding="utf-8"))]
+    return seen
+
+
+def synthetic_orders(count: int, seed: int = 11) -> str:
+    """`count` orders of a year, shaped like an export: ~count/5 customers, a few heavy buyers, cents."""
+    rng = random.Random(seed)
+    customers = max(1, count // 5)
+    lines = ["订单号,客户ID,下单日期,实付金额"]
+    start = 19723  # 2024-01-01 as days since 1970-01-01
+    for n in range(count):
+        customer = int(customers * rng.random() ** 2)  # skewed: some customers buy far more often
+        day = time.strftime("%Y-%m-%d", time.gmtime((start + rng.randrange(366)) * 86400))
+        lines.append(f"O{n:07d},C{customer:06d},{day},{rng.lognormvariate(4.5, 0.8):.2f}")
+    return "\n".join(lines) + "\n"
+
+
+_RFM_IN_PAGE = """async csv => {
+  const {parseDelimited, guessColumns, readRecords, parseDate} = await import('/assets/javascripts/calculators/csv.js');
+  const {analyse} = await import('/assets/javascripts/calculators/rfm.js');
+  const t0 = performance.now();
+  const {rows} = parseDelimited(csv);
+  const {records} = readRecords(rows, guessColumns(rows[0].cells));
+  const t1 = performance.now();
+  const result = analyse(records, parseDate('2024-12-31'));
+  const t2 = performance.now();
+  return [t1 - t0, t2 - t1, result.customers.length];
+}"""
+
+
+def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, ...] = (1, 4), rounds: int = 3) -> str:
+    """Script weight each calculator adds, and RFM on `orders` orders in headless Chromium, throttled."""
+    from playwright.sync_api import sync_playwright
+
+    from opskb.reader_bench import CHROMIUM_FLAGS, chromium_path, serve
+
+    css = ROOT / "overrides/assets/stylesheets/calculators.css"
+    weights = []
+    for entry in sorted(TOOLS.glob("*.js")):
+        if entry.stem == "common":
+            continue
+        files = script_graph(entry) + [css]
+        raw = sum(f.stat().st_size for f in files)
+        packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+        weights.append([entry.stem, str(len(files) - 1), f"{raw / 1024:.1f} KB", f"{packed / 1024:.1f} KB"])
+    site = work / "site-calculators"
+    timed_build(ROOT / "mkdocs.yml", site, {"OPSKB_GIT_DATES": "false"})
+    export = work / "orders-100k.csv"
+    export.write_text(synthetic_orders(orders), encoding="utf-8")
+    csv_text = export.read_text(encoding="utf-8")
+    rows = []
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        try:
+            version = browser.version
+            for rate in throttles:
+                page = browser.new_page()
+                cdp = page.context.new_cdp_session(page)
+                page.goto(base + "/tools/rfm/", wait_until="networkidle")
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                parse, analyse, customers = [], [], 0
+                for _ in range(rounds):
+                    p, a, customers = page.evaluate(_RFM_IN_PAGE, csv_text)
+                    parse.append(p)
+                    analyse.append(a)
+                whole = []
+                for _ in range(rounds):
+                    page.goto(base + "/tools/rfm/", wait_until="networkidle")
+                    start = time.perf_counter()
+                    page.locator(".opskb-tool__file").set_input_files(str(export))
+                    page.wait_for_selector(".opskb-tool__results:not([hidden])", timeout=120_000)
+                    whole.append((time.perf_counter() - start) * 1000)
+                rows.append([f"{rate}×", f"{statistics.median(parse):.0f} ms", f"{statistics.median(analyse):.0f} ms",
+                             f"{statistics.median(p + a for p, a in zip(parse, analyse)):.0f} ms", f"{statistics.median(whole):.0f} ms"])
+                page.close()
+        finally:
+            browser.close()
+    shutil.rmtree(site)
+    return "\n".join([
+        "### 计算器", "",
+        "每个计算器页面额外加载的脚本与样式（模块及其导入的模块，再加 calculators.css；其他页面不加载）：", "",
+        table(["计算器", "模块数", "未压缩", "gzip 后"], weights), "",
+        f"RFM 分群：{orders:,} 笔订单（{customers:,} 位客户，{len(csv_text.encode()) / 2**20:.1f} MiB CSV），"
+        f"Chromium {version} 无头模式，CPU 降速用 CDP Emulation.setCPUThrottlingRate（4× 约相当于中端手机），各取 {rounds} 次的中位数。"
+        "「读取」是解析 CSV 并逐行校验，「分群」是汇总、打分和分类；「整页」从选定文件到结果表格画出，含读文件、编码检测和渲染。", "",
+        table(["CPU 降速", "读取", "分群", "读取 + 分群", "整页（选文件到出结果）"], rows),
+        "", "- 目标：4× 降速下读取 + 分群 < 1 s。",
+    ])
+
+
+SECTIONS = ["rules", "hooks", "scaling", "breakdown", "index", "serve", "reader", "calculators"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -466,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
             "index": lambda: bench_search_index(work),
             "serve": lambda: bench_serve(work),
             "reader": lambda: bench_reader(work, args.runs),
+            "calculators": lambda: bench_calculators(work),
         }
         for name in SECTIONS:
             if name not in skip:

@@ -83,12 +83,18 @@ _RULE_LIST = [
     Rule("S001", "error", "页面含危险 HTML 标签"),
     Rule("S002", "error", "HTML 含事件处理属性"),
     Rule("S003", "error", "javascript: 链接"),
+    Rule("K001", "error", "未知的计算器"),
+    Rule("K002", "error", "计算器占位符写法不对"),
 ]
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}
 
 IMAGE_FORMATS = frozenset({".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".avif"})
 IMAGE_MAX_BYTES = 500 * 1024
 MAX_HEADING_LEVEL = 4
+# The 工具 chapter's calculators: a page embeds one with exactly this line (hooks/calculators.py loads
+# overrides/assets/javascripts/tools/NAME.js for it).
+CALCULATORS = ("rfm", "ltv", "cohort", "ab-test")
+CALCULATOR_PLACEHOLDER = '<div class="opskb-calculator" data-calculator="{}"></div>'
 UNSAFE_TAGS = frozenset({"script", "iframe", "object", "embed", "form", "frame", "frameset", "base"})
 
 # Inline parsing is half the cost of a page; `_inline_tokens` runs it only where a rule can look.
@@ -401,7 +407,22 @@ def check_page(
         if alt is not None and (problem := _alt_problem(alt, src)):
             findings.append(Finding(path, *where, "I004", problem))
 
-    def html(fragment: str, first_line: int) -> None:
+    def calculator(attrs: list[tuple[str, str | None]], line_no: int, col: int, block: bool) -> None:
+        values = dict(attrs)
+        name = values.get("data-calculator") or ""
+        where = (line_no, col_of(line_no, col))
+        if name not in CALCULATORS:
+            known = "、".join(CALCULATORS)
+            findings.append(Finding(path, *where, "K001", f"没有名为「{name}」的计算器；data-calculator 只能是 {known} 之一。"))
+            return
+        exact = CALCULATOR_PLACEHOLDER.format(name)
+        # Top level only: Python-Markdown passes raw HTML through there, not inside an admonition.
+        alone = block and lines[line_no - 1] == exact and not shifts[line_no - 1]
+        spaced = all(not (0 <= n < len(lines)) or not lines[n].strip() for n in (line_no - 2, line_no))
+        if not (alone and spaced):
+            findings.append(Finding(path, *where, "K002", f"计算器占位符要单独占一行、前后各空一行，并且正好写成 {exact}（顶格，不放进提示框，不加其他属性或内容）。"))
+
+    def html(fragment: str, first_line: int, block: bool = False) -> None:
         for tag, attrs, offset in _scan_html(fragment):
             line_no = first_line + offset - 1
             snippet = f"<{tag}"
@@ -417,6 +438,9 @@ def check_page(
             if tag == "img":
                 values = dict(attrs)
                 image(values.get("src") or "", values.get("alt") or "", line_no, col)
+            classes = (dict(attrs).get("class") or "").split()
+            if "opskb-calculator" in classes or any(name == "data-calculator" for name, _ in attrs):
+                calculator(attrs, line_no, col, block)
 
     def mark_content() -> None:
         if content_after:
@@ -433,7 +457,7 @@ def check_page(
             headings.append(_Heading(int(token.tag[1:]), start + 1, col_of(start + 1, indent + 1), title, anchor))
             content_after.append(False)
         elif token.type == "html_block":
-            html(token.content, start + 1)
+            html(token.content, start + 1, block=True)
             if not _only_comments(token.content):
                 mark_content()
         elif token.type == "inline":

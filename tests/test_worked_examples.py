@@ -6,7 +6,7 @@ Pages show computed results between marker lines:
     ...
     <!-- /computed -->
 
-Each block must equal render_blocks()[NAME] of examples/rfm.py or examples/ltv.py, every
+Each block must equal render_blocks()[NAME] of examples/rfm.py, ltv.py or abtest.py, every
 rendered block must appear in some page, and a worked-example section (an H2 titled
 "计算示例" or any H2 holding a computed block) may contain no digit outside computed blocks,
 fenced code and headings -- so any number a reader sees there comes from the code.
@@ -25,8 +25,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-EXAMPLE_FILES = ("rfm.py", "ltv.py")
-WORKED_PAGES = ("modules/user-operations/rfm.md", "modules/user-operations/ltv.md")
+EXAMPLE_FILES = ("rfm.py", "ltv.py", "abtest.py")
+WORKED_PAGES = ("modules/user-operations/rfm.md", "modules/user-operations/ltv.md", "refined-operations/ab-testing.md")
 WORKED_HEADING = "计算示例"
 
 OPEN_RE = re.compile(r"^<!-- computed: ([A-Za-z0-9_-]+) -->$")
