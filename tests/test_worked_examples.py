@@ -274,10 +274,10 @@ def test_ltv_formulas_on_tiny_dataset(ltv: ModuleType) -> None:
               ltv.Order("Y", d(2023, 6, 1), 999.0)]  # outside the one-year window
     r = ltv.compute(orders, d(2024, 12, 31))
     assert (r.orders, r.customers, r.revenue) == (3, 2, 600.0)
-    assert r.aov == pytest.approx(200.0)
+    assert r.order_value == pytest.approx(200.0)  # 笔单价: per order
     assert r.frequency == pytest.approx(1.5)
-    assert r.customer_value == pytest.approx(300.0)
-    assert r.arpu_month == pytest.approx(25.0)
+    assert r.spend_per_customer == pytest.approx(300.0)  # 客单价: per customer = 笔单价 × 频次
+    assert r.arppu_month == pytest.approx(25.0)
     assert r.ltv_lifespan == pytest.approx(300.0 * ltv.LIFESPAN_YEARS * ltv.GROSS_MARGIN)
     assert r.ltv_churn == pytest.approx(25.0 * ltv.GROSS_MARGIN / ltv.MONTHLY_CHURN)
     assert r.payback_months == pytest.approx(ltv.CAC / (25.0 * ltv.GROSS_MARGIN))
