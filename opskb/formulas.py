@@ -208,13 +208,13 @@ def glossary_formulas(glossary: Glossary, path: str = "includes/terms.yml") -> t
         for formula in term.formulas:
             sides = split_equation(formula)
             if len(sides) < 2 or metric_key(sides[0]) not in labels:
-                findings.append(Finding(path, term.line, 1, "G013", f"术语「{term.name}」的公式「{formula}」应写成「{term.abbr or term.name} = …」，等号左边是这个术语本身。"))
+                findings.append(Finding(path, term.line_of("formula"), 5, "G013", f"术语「{term.name}」的公式「{formula}」应写成「{term.abbr or term.name} = …」，等号左边是这个术语本身。"))
                 continue
             for side in sides[1:]:
                 try:
                     forms.add(normal_form(side))
                 except FormulaSyntaxError:
-                    findings.append(Finding(path, term.line, 1, "G013", f"术语「{term.name}」的公式「{formula}」无法解析；只用 × ÷ + − 和成对的括号。"))
+                    findings.append(Finding(path, term.line_of("formula"), 5, "G013", f"术语「{term.name}」的公式「{formula}」无法解析；只用 × ÷ + − 和成对的括号。"))
         if forms:
             entry = Accepted(term, "；".join(term.formulas), frozenset(forms))
             for label in labels:

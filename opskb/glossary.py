@@ -35,7 +35,8 @@ def initial(text: str) -> str:
     if first.isascii() and first.isalpha():
         return first.upper()
     if "\u4e00" <= first <= "\u9fff":
-        letter = lazy_pinyin(first, style=Style.FIRST_LETTER)[0][:1]
+        # The whole label gives the phrase dictionary its context: 行业 reads hang, not xing.
+        letter = lazy_pinyin(unicodedata.normalize("NFKC", text.strip()), style=Style.FIRST_LETTER)[0][:1]
         if letter.isascii() and letter.isalpha():
             return letter.upper()
     return "#"

@@ -41,7 +41,7 @@ def check_see(glossary: Glossary, pages: Mapping[str, str], docs_dir: str = "doc
         if page not in pages:
             close = difflib.get_close_matches(page, list(pages), n=1)
             hint = f"是否想写 {close[0].removeprefix(docs_dir + '/')}？" if close else "路径相对于 docs/ 目录。"
-            findings.append(Finding(TERMS_FILE, term.line, 1, "G010", f"术语「{term.name}」的 see 指向的页面 {term.page} 不存在；{hint}"))
+            findings.append(Finding(TERMS_FILE, term.line_of("see"), 5, "G010", f"术语「{term.name}」的 see 指向的页面 {term.page} 不存在；{hint}"))
             continue
         if not term.anchor:
             continue
@@ -50,7 +50,7 @@ def check_see(glossary: Glossary, pages: Mapping[str, str], docs_dir: str = "doc
         if term.anchor not in anchors[page]:
             close = difflib.get_close_matches(term.anchor, anchors[page], n=1)
             hint = f"是否想写 #{close[0]}？" if close else "锚点由标题文字生成，见写作规范中的「链接与图片」。"
-            findings.append(Finding(TERMS_FILE, term.line, 1, "G010", f"术语「{term.name}」的 see 指向 {term.page} 中不存在的锚点 #{term.anchor}；{hint}"))
+            findings.append(Finding(TERMS_FILE, term.line_of("see"), 5, "G010", f"术语「{term.name}」的 see 指向 {term.page} 中不存在的锚点 #{term.anchor}；{hint}"))
     return findings
 
 

@@ -34,7 +34,8 @@ TERMS_FILE = "includes/terms.yml"
 FIELDS = ("id", "name", "abbr", "en", "aliases", "definition", "formula", "see", "group")
 REQUIRED = ("id", "name", "definition", "see", "group")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-RESERVED_ID_PREFIX = "index-"  # the glossary's letter index uses index-a … index-z
+RESERVED_ID_PREFIX = "index-"
+_ALIAS_SEPARATOR = re.compile(r"[，、；]")  # the glossary's letter index uses index-a … index-z
 # Material shows a tooltip by inserting the abbreviation's title as HTML: no markup may reach it.
 _MARKUP = re.compile(r"[<>]")
 
@@ -51,6 +52,11 @@ class Term:
     see: str  # docs-relative page, optionally with #anchor
     group: str
     line: int  # where the entry starts in the data file (1-based)
+    lines: tuple[tuple[str, int], ...] = ()  # (field, line) for each field written
+
+    def line_of(self, field: str) -> int:
+        """The line of a field in the data file (the entry's first line if it is not written)."""
+        return dict(self.lines).get(field, self.line)
 
     @property
     def heading(self) -> str:
@@ -235,6 +241,8 @@ def _read_term(node: yaml.MappingNode, path: str, groups: set[str], findings: li
     for key in ("aliases", "formula"):
         value_node = fields.get(key, (None, None))[1]
         items, problem_node = _scalars(value_node)
+        if key == "aliases":  # [日活、日活跃用户] reads as Chinese and survives typesetting tools
+            items = tuple(part.strip() for item in items for part in _ALIAS_SEPARATOR.split(item) if part.strip())
         if problem_node is not None:
             findings.append(_at(path, problem_node, "G003", f"术语「{label}」的 {key} 应是一行文字或「[甲, 乙]」形式的列表。"))
             ok = False
@@ -270,6 +278,7 @@ def _read_term(node: yaml.MappingNode, path: str, groups: set[str], findings: li
         see=see,
         group=group or "",
         line=node.start_mark.line + 1,
+        lines=tuple((key, key_node.start_mark.line + 1) for key, (key_node, _value) in fields.items()),
     )
 
 

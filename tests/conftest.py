@@ -61,6 +61,18 @@ def server(site: Path) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture(scope="session")
+def published_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site as the publishing workflow builds it, on 127.0.0.1: with SITE_URL set the sitemap lists
+    every page, which Material's instant navigation needs (it matches links against the sitemap, port
+    included), so the site is built for the port it is served on. Costs one more build."""
+    site = tmp_path_factory.mktemp("published-site")
+    with serve(site) as url:
+        built = mkdocs_build(ROOT, site, env={"SITE_URL": url + "/", "OPSKB_GIT_DATES": "false"})
+        assert built.returncode == 0, built.output
+        yield url
+
+
 # --------------------------------------------------------------------------- browser
 
 

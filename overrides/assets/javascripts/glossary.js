@@ -69,7 +69,11 @@
     status.setAttribute("role", "status")
     status.textContent = "共 " + terms.length + " 个术语。"
     box.append(label, input, status)
-    article.insertBefore(box, groups[0].heading)
+    // Right under the page's opening paragraph: on a phone the box is on the first screen.
+    var heading = article.querySelector("h1")
+    var opening = heading && heading.nextElementSibling
+    var anchor = opening && opening.tagName === "P" ? opening.nextElementSibling : groups[0].heading
+    article.insertBefore(box, anchor)
 
     function apply() {
       var query = input.value.trim()
