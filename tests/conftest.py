@@ -3,6 +3,7 @@ Chromium with the helpers browser tests share (tabs that record requests and err
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -39,6 +41,28 @@ def mkdocs_build(root: Path, site: Path, *extra: str, env: dict[str, str] | None
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def load_example(filename: str) -> ModuleType:
+    """A worked example's script (examples/*.py) as a module, without running its main block."""
+    path = ROOT / "examples" / filename
+    name = f"worked_example_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rfm() -> ModuleType:
+    return load_example("rfm.py")
+
+
+@pytest.fixture(scope="module")
+def ltv() -> ModuleType:
+    return load_example("ltv.py")
 
 
 @pytest.fixture(scope="session")

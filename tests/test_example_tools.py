@@ -21,7 +21,6 @@ from types import ModuleType
 
 import pytest
 
-from test_worked_examples import load_example
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -29,16 +28,6 @@ ORDERS = EXAMPLES / "orders.csv"
 CELL_LINE = re.compile(r"^(?P<cell>[A-Z]+)(?P<row>\d+)(?P<alternative>（备用）)?: (?P<content>.*)$")
 # Functions newer than the 2007 file format are stored with this prefix in .xlsx, as Excel does.
 FUTURE_FUNCTIONS = re.compile(r"\b(MAXIFS|MINIFS|DAYS|RANK\.EQ)\(")
-
-
-@pytest.fixture(scope="module")
-def rfm() -> ModuleType:
-    return load_example("rfm.py")
-
-
-@pytest.fixture(scope="module")
-def ltv() -> ModuleType:
-    return load_example("ltv.py")
 
 
 def order_rows() -> list[dict[str, str]]:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from conftest import ARTIFACTS, SETTLED, axe_findings, axe_source, open_tab, page_urls
-from opskb.downloads import downloads
+from opskb.publish import downloads
 from opskb.glossary import GLOSSARY_SCRIPT
 from opskb.terms import load_terms, normalize_label
 

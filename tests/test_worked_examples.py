@@ -15,13 +15,13 @@ fenced code and headings -- so any number a reader sees there comes from the cod
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from conftest import load_example
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -33,27 +33,6 @@ OPEN_RE = re.compile(r"^<!-- computed: ([A-Za-z0-9_-]+) -->$")
 CLOSE_LINE = "<!-- /computed -->"
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 SNIPPET_RE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
-
-
-def load_example(filename: str) -> ModuleType:
-    path = ROOT / "examples" / filename
-    name = f"worked_example_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def rfm() -> ModuleType:
-    return load_example("rfm.py")
-
-
-@pytest.fixture(scope="module")
-def ltv() -> ModuleType:
-    return load_example("ltv.py")
 
 
 @pytest.fixture(scope="module")
