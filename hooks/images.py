@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from opskb.publish import beside_docs
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -20,17 +22,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         # Symlinks leaving img/ are rejected by the validator; never publish one regardless.
         if not path.is_file() or not path.resolve().is_relative_to(img.resolve()):
             continue
-        rel = path.relative_to(img).as_posix()
-        files.append(
-            File(
-                f"../img/{rel}",
-                src_dir=config.docs_dir,
-                dest_dir=config.site_dir,
-                use_directory_urls=False,
-                dest_uri=f"img/{rel}",
-                inclusion=InclusionLevel.INCLUDED,
-            )
-        )
+        files.append(beside_docs("img", path.relative_to(img).as_posix(), config))
     return files
 
 

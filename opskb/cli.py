@@ -11,7 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from opskb.rules import Finding, check_pages
+from opskb.rules import Finding, check_pages, decode
+from opskb.term_checks import check_terms
+from opskb.terms import TERMS_FILE
 
 
 def load_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> tuple[dict[str, bytes], dict[str, tuple[bytes, bool]]]:
@@ -34,7 +36,12 @@ def load_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> tuple
 
 
 def check_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> list[Finding]:
-    return check_pages(*load_site(root, docs_dir, img_dir), exists=lambda path: (root / path).is_file())
+    pages, images = load_site(root, docs_dir, img_dir)
+    findings = check_pages(pages, images, exists=lambda path: (root / path).is_file())
+    texts = {path: text for path, data in pages.items() if (text := decode(data, path)[0]) is not None}
+    terms = root / TERMS_FILE
+    terms_data = terms.read_bytes() if terms.is_file() else None
+    return sorted(set(findings + check_terms(terms_data, texts, docs_dir)))
 
 
 def report(findings: list[Finding], github: bool) -> list[str]:

@@ -83,6 +83,20 @@ _RULE_LIST = [
     Rule("S001", "error", "页面含危险 HTML 标签"),
     Rule("S002", "error", "HTML 含事件处理属性"),
     Rule("S003", "error", "javascript: 链接"),
+    Rule("G001", "error", "术语数据文件无法读取或不是合法的 YAML"),
+    Rule("G002", "error", "术语数据结构错误"),
+    Rule("G003", "error", "术语缺少必填字段或字段类型错误"),
+    Rule("G004", "error", "术语有未知字段"),
+    Rule("G005", "error", "术语文字跨行或含尖括号"),
+    Rule("G006", "error", "术语 id 格式错误"),
+    Rule("G007", "error", "术语的分组不存在"),
+    Rule("G008", "error", "术语的详解链接格式错误"),
+    Rule("G009", "error", "术语 id、名称、缩写或别称重复"),
+    Rule("G010", "error", "术语的详解页面或锚点不存在"),
+    Rule("G011", "error", "页面自行定义缩写"),
+    Rule("G012", "error", "页面公式与术语表口径不一致"),
+    Rule("G013", "error", "术语表公式无法解析或左边不是该术语"),
+    Rule("G014", "error", "术语表页面缺少生成位置标记"),
     Rule("K001", "error", "未知的计算器"),
     Rule("K002", "error", "计算器占位符写法不对"),
 ]
@@ -118,6 +132,8 @@ _HAND_NUMBERING = re.compile(
 _ATTR_ID = re.compile(r"\s*\{[^}]*#([\w\-\u00a0-\uffff]+)[^}]*\}\s*$")
 _CONTAINER_OPENER = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?|===)\s")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+# Python-Markdown's abbr syntax: `*[LTV]: …` defines a tooltip for the page (G011: terms.yml does).
+_ABBR_DEFINITION = re.compile(r"^\s*\*\[[^\]]+\]\s*:")
 # pymdownx.snippets: `--8<-- "examples/rfm.py"` pulls a file (relative to the repository root) in.
 _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])([^"']+)\1""")
 
@@ -461,6 +477,10 @@ def check_page(
             if not _only_comments(token.content):
                 mark_content()
         elif token.type == "inline":
+            for offset, text_line in enumerate(token.content.split("\n")):
+                if _ABBR_DEFINITION.match(text_line):
+                    line_no = start + 1 + offset
+                    findings.append(Finding(path, line_no, col_of(line_no, 1), "G011", "缩写的释义只写在 includes/terms.yml 中（全站的悬停提示由它生成）；请删去这一行，把释义加入或改进术语数据。"))
             for child in token.children or []:
                 if child.type == "image":
                     src = str(child.attrs.get("src", ""))
@@ -482,6 +502,20 @@ def check_page(
             findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
     findings.extend(check_headings(headings, content_after, path))
     return PageResult(sorted(set(findings)), used)
+
+
+def page_headings(text: str, slugify: Callable[[str], str] = default_slugify) -> list[tuple[int, str, str]]:
+    """(level, title, anchor) of every heading of a page's Markdown, with the ids the site gives them."""
+    body, _findings = _split_front_matter(text, "")
+    tokens = _inline_tokens(_dedent_containers(body)[0])
+    found: list[tuple[int, str, str]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "heading_open":
+            raw = _inline_text(tokens[index + 1])
+            custom = _ATTR_ID.search(raw)
+            title = (_ATTR_ID.sub("", raw) if custom else raw).strip()
+            found.append((int(token.tag[1:]), title, custom.group(1) if custom else slugify(title)))
+    return found
 
 
 def _inline_tokens(body: str) -> list[Token]:

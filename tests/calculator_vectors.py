@@ -95,7 +95,7 @@ def ltv_example() -> dict[str, float]:
     """The LTV page's worked example as the calculator prefills it (percent, rounded as printed)."""
     ltv = example("ltv")
     r = ltv.compute(ltv.load_orders())
-    return {"aov": round(r.aov, 2), "frequency": round(r.frequency, 2), "grossMargin": round(ltv.GROSS_MARGIN * 100, 6),
+    return {"orderValue": round(r.order_value, 2), "frequency": round(r.frequency, 2), "grossMargin": round(ltv.GROSS_MARGIN * 100, 6),
             "lifespanYears": ltv.LIFESPAN_YEARS, "monthlyChurn": round(ltv.MONTHLY_CHURN * 100, 6), "monthlyDiscount": 0,
             "cac": ltv.CAC}
 

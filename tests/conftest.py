@@ -3,6 +3,7 @@ Chromium with the helpers browser tests share (tabs that record requests and err
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -41,6 +43,28 @@ def root() -> Path:
     return ROOT
 
 
+def load_example(filename: str) -> ModuleType:
+    """A worked example's script (examples/*.py) as a module, without running its main block."""
+    path = ROOT / "examples" / filename
+    name = f"worked_example_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def rfm() -> ModuleType:
+    return load_example("rfm.py")
+
+
+@pytest.fixture(scope="module")
+def ltv() -> ModuleType:
+    return load_example("ltv.py")
+
+
 @pytest.fixture(scope="session")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     site = tmp_path_factory.mktemp("site")
@@ -58,6 +82,18 @@ def site(build: Build) -> Path:
 def server(site: Path) -> Iterator[str]:
     """The built site on 127.0.0.1 (an ephemeral port), as a static host serves it: gzip, 404.html."""
     with serve(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def published_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site as the publishing workflow builds it, on 127.0.0.1: with SITE_URL set the sitemap lists
+    every page, which Material's instant navigation needs (it matches links against the sitemap, port
+    included), so the site is built for the port it is served on. Costs one more build."""
+    site = tmp_path_factory.mktemp("published-site")
+    with serve(site) as url:
+        built = mkdocs_build(ROOT, site, env={"SITE_URL": url + "/", "OPSKB_GIT_DATES": "false"})
+        assert built.returncode == 0, built.output
         yield url
 
 

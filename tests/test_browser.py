@@ -47,7 +47,7 @@ SEARCHES = [
     ("retention", "/modules/user-operations/aarrr/"),
     ("客户价值", "/modules/user-operations/customer-value/"),
     ("生命周期价值", "/modules/user-operations/ltv/"),  # two words: the segmenter must keep the last
-    ("客单价", "/modules/user-operations/ltv/"),         # whole words thanks to includes/search-words.txt
+    ("客单价", "/glossary/"),  # whole words thanks to includes/search-words.txt; defined in the glossary (per buyer)
     ("分群", "/modules/user-operations/segmentation/"),
 ]
 

@@ -155,9 +155,9 @@ ratios = st.floats(0.001, 0.999)
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.just(0.0), st.floats(0.01, 5000)), st.one_of(st.just(0.0), st.floats(0.01, 50)), st.floats(0.01, 1),
        st.floats(0.1, 20), st.floats(0.005, 1), st.floats(0, 5000), st.floats(0, 0.1))
-def test_ltv_in_javascript_equals_the_reference(js: Oracle, aov: float, frequency: float, margin: float, lifespan: float,
+def test_ltv_in_javascript_equals_the_reference(js: Oracle, order_value: float, frequency: float, margin: float, lifespan: float,
                                                 churn: float, cac: float, discount: float) -> None:
-    case = {"inputs": {"aov": aov, "frequency": frequency, "gross_margin": margin, "lifespan_years": lifespan,
+    case = {"inputs": {"order_value": order_value, "frequency": frequency, "gross_margin": margin, "lifespan_years": lifespan,
                        "monthly_churn": churn, "cac": cac, "monthly_discount": discount}}
     assert close(js("ltv", case), EXPECT["ltv"](case), 0)
 
@@ -249,7 +249,7 @@ def test_front_matter_cannot_choose_a_script(tmp_path: Path) -> None:
     shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", "test-artifacts", ".*cache*"))
     page = copy / "docs/glossary.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("---\n", "---\ncalculators: ['../../../evil']\n", 1), encoding="utf-8")
+    page.write_text(text.replace("---\n", "---\nscripts: ['../../../evil.js', 'https://evil.example/x.js']\nstyles: ['//evil.example/x.css']\n", 1), encoding="utf-8")
     built = mkdocs_build(copy, tmp_path / "site", env={"OPSKB_GIT_DATES": "false"})
     assert built.returncode == 0, built.output[-3000:]
     assert "evil" not in (tmp_path / "site/glossary/index.html").read_text(encoding="utf-8")

@@ -135,7 +135,7 @@ def test_ltv_tool_prefilled_with_the_ltv_example_equals_the_reference(tab: Tab, 
     assert f"LTV {f.ltv_churn:.2f} 元" in items[1] and f"LTV:CAC {f.ltv_churn / 250:.1f}:1" in items[1]
     assert f"收回 250.00 元获客成本需要约 {f.payback_months:.1f} 个月" in page.locator(".opskb-tool__results").inner_text()
     # The LTV page's discounting example: 10 元 a month, churn 5%, 1% a month.
-    for label, value in [("客单价", "400"), ("年购买频次", "1"), ("毛利率", "30"), ("月流失率（公式 B、C）", "5"), ("月折现率（公式 C）", "1")]:
+    for label, value in [("笔单价", "400"), ("年购买频次", "1"), ("毛利率", "30"), ("月流失率（公式 B、C）", "5"), ("月折现率（公式 C）", "1")]:
         page.get_by_label(label, exact=True).fill(value)
     assert "LTV 168.33 元" in page.locator(".opskb-ltv__item").nth(2).inner_text()
     page.get_by_label("毛利率", exact=True).fill("120")

@@ -15,13 +15,13 @@ fenced code and headings -- so any number a reader sees there comes from the cod
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from conftest import load_example
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -33,27 +33,6 @@ OPEN_RE = re.compile(r"^<!-- computed: ([A-Za-z0-9_-]+) -->$")
 CLOSE_LINE = "<!-- /computed -->"
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 SNIPPET_RE = re.compile(r'^\s*--8<--\s+"([^"]+)"\s*$')
-
-
-def load_example(filename: str) -> ModuleType:
-    path = ROOT / "examples" / filename
-    name = f"worked_example_{path.stem}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def rfm() -> ModuleType:
-    return load_example("rfm.py")
-
-
-@pytest.fixture(scope="module")
-def ltv() -> ModuleType:
-    return load_example("ltv.py")
 
 
 @pytest.fixture(scope="module")
@@ -274,10 +253,10 @@ def test_ltv_formulas_on_tiny_dataset(ltv: ModuleType) -> None:
               ltv.Order("Y", d(2023, 6, 1), 999.0)]  # outside the one-year window
     r = ltv.compute(orders, d(2024, 12, 31))
     assert (r.orders, r.customers, r.revenue) == (3, 2, 600.0)
-    assert r.aov == pytest.approx(200.0)
+    assert r.order_value == pytest.approx(200.0)  # 笔单价: per order
     assert r.frequency == pytest.approx(1.5)
-    assert r.customer_value == pytest.approx(300.0)
-    assert r.arpu_month == pytest.approx(25.0)
+    assert r.spend_per_customer == pytest.approx(300.0)  # 客单价: per customer = 笔单价 × 频次
+    assert r.arppu_month == pytest.approx(25.0)
     assert r.ltv_lifespan == pytest.approx(300.0 * ltv.LIFESPAN_YEARS * ltv.GROSS_MARGIN)
     assert r.ltv_churn == pytest.approx(25.0 * ltv.GROSS_MARGIN / ltv.MONTHLY_CHURN)
     assert r.payback_months == pytest.approx(ltv.CAC / (25.0 * ltv.GROSS_MARGIN))

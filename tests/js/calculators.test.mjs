@@ -157,7 +157,7 @@ describe("statistics", () => {
   test("invalid inputs are refused with a Chinese message", () => {
     assert.throws(() => sampleSize(0.95, 0.06), /须在 0 与 1 之间/)
     assert.throws(() => twoProportionTest(10, 11, 10, 1), /转化人数/)
-    assert.throws(() => formulas({ aov: 1, frequency: 1, grossMargin: 0, lifespanYears: 1, monthlyChurn: 0.1, cac: 1 }), /毛利率/)
+    assert.throws(() => formulas({ orderValue: 1, frequency: 1, grossMargin: 0, lifespanYears: 1, monthlyChurn: 0.1, cac: 1 }), /毛利率/)
   })
 })
 

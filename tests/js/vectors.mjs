@@ -38,9 +38,9 @@ export const COMPUTE = {
   },
   ltv(input) {
     const i = input.inputs
-    const f = formulas({ aov: i.aov, frequency: i.frequency, grossMargin: i.gross_margin, lifespanYears: i.lifespan_years,
+    const f = formulas({ orderValue: i.order_value, frequency: i.frequency, grossMargin: i.gross_margin, lifespanYears: i.lifespan_years,
       monthlyChurn: i.monthly_churn, cac: i.cac, monthlyDiscount: i.monthly_discount || 0 })
-    return { customer_value: f.customerValue, arpu_month: f.arpuMonth, monthly_margin: f.monthlyMargin, ltv_lifespan: f.ltvLifespan,
+    return { spend_per_customer: f.spendPerCustomer, arppu_month: f.arppuMonth, monthly_margin: f.monthlyMargin, ltv_lifespan: f.ltvLifespan,
       ltv_churn: f.ltvChurn, ltv_discounted: f.ltvDiscounted, payback_months: f.paybackMonths }
   },
   cohort(input) {

@@ -17,7 +17,7 @@ function ratioText(value) {
 
 function mount(root, prefix) {
   const fields = {
-    aov: numberField(`${prefix}-aov`, "客单价", { value: EXAMPLE.aov, unit: "元", check: atLeast(0, "不能为负数。") }),
+    orderValue: numberField(`${prefix}-order-value`, "笔单价", { value: EXAMPLE.orderValue, unit: "元/单", hint: "平均每笔订单的成交金额。", check: atLeast(0, "不能为负数。") }),
     frequency: numberField(`${prefix}-frequency`, "年购买频次", { value: EXAMPLE.frequency, unit: "次/年", check: atLeast(0, "不能为负数。") }),
     grossMargin: numberField(`${prefix}-margin`, "毛利率", { value: EXAMPLE.grossMargin, unit: "%", check: between(0, 100, "请填写大于 0、不超过 100 的百分数。") }),
     lifespanYears: numberField(`${prefix}-lifespan`, "平均生命周期（公式 A）", { value: EXAMPLE.lifespanYears, unit: "年", check: between(0, 100, "请填写大于 0 的年数。") }),
@@ -39,21 +39,21 @@ function mount(root, prefix) {
     const margin = v.grossMargin / 100
     const churn = v.monthlyChurn / 100
     const discount = v.monthlyDiscount / 100
-    const f = formulas({ aov: v.aov, frequency: v.frequency, grossMargin: margin, lifespanYears: v.lifespanYears,
+    const f = formulas({ orderValue: v.orderValue, frequency: v.frequency, grossMargin: margin, lifespanYears: v.lifespanYears,
       monthlyChurn: churn, cac: v.cac, monthlyDiscount: discount })
     const n = x => String(x)
     const rows = [
-      ["公式 A：客单价 × 年购买频次 × 生命周期 × 毛利率",
-        `${n(v.aov)} × ${n(v.frequency)} × ${n(v.lifespanYears)} × ${fixed(margin, 2)} ≈ ${fixed(f.ltvLifespan, 2)}`, fixed(f.ltvLifespan, 2), ratioText(ratio(f.ltvLifespan, v.cac))],
-      ["公式 B：月 ARPU × 毛利率 ÷ 月流失率",
-        `${fixed(f.arpuMonth, 2)} × ${fixed(margin, 2)} ÷ ${fixed(churn, 4).replace(/0+$/, "").replace(/\.$/, "")} ≈ ${fixed(f.ltvChurn, 2)}`, fixed(f.ltvChurn, 2), ratioText(ratio(f.ltvChurn, v.cac))],
+      ["公式 A：笔单价 × 年购买频次 × 生命周期 × 毛利率",
+        `${n(v.orderValue)} × ${n(v.frequency)} × ${n(v.lifespanYears)} × ${fixed(margin, 2)} ≈ ${fixed(f.ltvLifespan, 2)}`, fixed(f.ltvLifespan, 2), ratioText(ratio(f.ltvLifespan, v.cac))],
+      ["公式 B：月 ARPPU × 毛利率 ÷ 月流失率",
+        `${fixed(f.arppuMonth, 2)} × ${fixed(margin, 2)} ÷ ${fixed(churn, 4).replace(/0+$/, "").replace(/\.$/, "")} ≈ ${fixed(f.ltvChurn, 2)}`, fixed(f.ltvChurn, 2), ratioText(ratio(f.ltvChurn, v.cac))],
       ["公式 C：每月毛利 × (1 + d) ÷ (1 + d − 留存率)",
         `${fixed(f.monthlyMargin, 2)} × ${fixed(1 + discount, 4)} ÷ (${fixed(1 + discount, 4)} − ${fixed(1 - churn, 4)}) ≈ ${fixed(f.ltvDiscounted, 2)}`,
         fixed(f.ltvDiscounted, 2), ratioText(ratio(f.ltvDiscounted, v.cac))],
     ]
     const payback = f.paybackMonths === null
       ? "每月毛利为 0，收不回获客成本。"
-      : `每位客户每月贡献毛利 ${fixed(f.monthlyMargin, 2)} 元（月 ARPU ${fixed(f.arpuMonth, 2)} 元 = 客单价 × 年购买频次 ÷ 12，再乘毛利率），`
+      : `每位客户每月贡献毛利 ${fixed(f.monthlyMargin, 2)} 元（月 ARPPU ${fixed(f.arppuMonth, 2)} 元 = 笔单价 × 年购买频次 ÷ 12，再乘毛利率），`
         + `收回 ${fixed(v.cac, 2)} 元获客成本需要约 ${fixed(f.paybackMonths, 1)} 个月。`
     const implied = `月流失率 ${n(v.monthlyChurn)}% 隐含的平均生命周期约 ${fixed(1 / churn, 1)} 个月；公式 A 假设 ${n(v.lifespanYears * 12)} 个月。`
     const best = Math.min(f.ltvLifespan, f.ltvChurn, f.ltvDiscounted)
@@ -80,7 +80,7 @@ function mount(root, prefix) {
 
   root.replaceChildren(
     privacyNote(),
-    h("p", { className: "opskb-tool__message" }, "预填的是 LTV 页计算示例的数字（客单价和频次四舍五入到两位小数），换成你自己的即可，结果随输入即时更新。"),
+    h("p", { className: "opskb-tool__message" }, "预填的是 LTV 页计算示例的数字（笔单价和频次四舍五入到两位小数），换成你自己的即可，结果随输入即时更新。"),
     h("div", { className: "opskb-tool__grid" }, Object.values(fields).map(f => f.field)),
     status,
     results)
