@@ -23,6 +23,8 @@ from types import ModuleType
 
 import pytest
 
+from opskb.computed import check_blocks, load_sources, regenerate
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 EXAMPLE_FILES = ("rfm.py", "ltv.py")
@@ -142,19 +144,30 @@ def test_examples_render_named_blocks(expected_blocks: dict[str, str]) -> None:
 
 
 def test_every_page_block_matches_the_code(expected_blocks: dict[str, str]) -> None:
-    seen = 0
-    problems = []
-    for page in pages():
-        rel = page.relative_to(ROOT)
-        for name, content in computed_blocks(page.read_text(encoding="utf-8"), str(rel)):
-            seen += 1
-            if name not in expected_blocks:
-                problems.append(f"{rel}: unknown computed block {name!r}")
-            elif content.strip() != expected_blocks[name].strip():
-                problems.append(f"{rel}: block {name!r} differs from render_blocks()")
-    assert seen, "no computed blocks found in docs/"
-    assert not problems, "\n".join(problems) \
-        + "\nrun `python examples/rfm.py` / `python examples/ltv.py` and paste their output"
+    """Rules E001/E002 of the check, on every page: the failure names the script, its data and
+    the command that regenerates the blocks."""
+    sources, failures = load_sources(ROOT)
+    assert not failures, "\n".join(f.format() for f in failures)
+    assert {name: source.text for name, source in sources.items()} == expected_blocks
+    seen = sum(len(computed_blocks(page.read_text(encoding="utf-8"), str(page))) for page in pages())
+    assert seen, "docs/ 中没有计算块"
+    problems = [f for page in pages() for f in check_blocks(page.read_text(encoding="utf-8"), str(page.relative_to(ROOT)), sources)]
+    assert not problems, "\n".join(f.format() for f in problems)
+
+
+def test_a_hand_edited_block_names_its_script_data_and_the_fix_command(expected_blocks: dict[str, str]) -> None:
+    sources, _ = load_sources(ROOT)
+    page = (DOCS / "modules/user-operations/rfm.md").read_text(encoding="utf-8")
+    block = expected_blocks["rfm-setup"]
+    edited = page.replace(block, block.replace("20 位客户", "21 位客户"), 1)
+    assert edited != page
+    [finding] = check_blocks(edited, "docs/modules/user-operations/rfm.md", sources)
+    assert finding.rule == "E001"
+    assert edited.split("\n")[finding.line - 1].startswith("分析日为")  # the edited line itself
+    assert "脚本 examples/rfm.py 用 examples/orders.csv 算出" in finding.message
+    assert "python -m opskb fix" in finding.message
+    fixed, names = regenerate(edited, sources)
+    assert (fixed, names) == (page, ["rfm-setup"])
 
 
 def test_every_rendered_block_is_shown(expected_blocks: dict[str, str]) -> None:

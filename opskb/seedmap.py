@@ -1,0 +1,60 @@
+"""The source notes' topic map (rule E003): every heading of the notes has a page and anchor.
+
+The site grew out of a set of notes (tests/fixtures/seed-notes.md). Their sentences may be
+corrected and improved like any other text; what must not get lost is a topic. The map
+(tests/fixtures/seed-map.yml) names, for each heading of the notes, the page and the heading
+anchor that now cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import yaml
+
+from opskb.rules import Finding, closest
+
+MAP_FILE = "tests/fixtures/seed-map.yml"
+
+
+@dataclass(frozen=True)
+class Topic:
+    line: int  # the heading's line in the notes
+    heading: str
+    page: str  # path under docs/
+    anchor: str  # "" = the page itself
+    map_line: int  # where the entry is in the map
+
+
+def parse_map(text: str) -> list[Topic]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else []
+    finally:
+        loader.dispose()
+    return [
+        Topic(int(entry["line"]), str(entry["heading"]), str(entry["page"]), str(entry.get("anchor") or ""),
+              item.start_mark.line + 1)
+        for item, entry in zip(node.value if node is not None else [], data or [])
+    ]
+
+
+def check_topics(topics: list[Topic], anchors: Mapping[str, set[str]], docs_dir: str = "docs") -> list[Finding]:
+    """E003 for a topic whose page or anchor is gone; `anchors` maps page paths (docs/…) to their ids."""
+    findings: list[Finding] = []
+    for topic in topics:
+        page = f"{docs_dir}/{topic.page}"
+        where = f"原始笔记第 {topic.line} 行的主题「{topic.heading}」"
+        if page not in anchors:
+            suggestion = closest(page, anchors)
+            tip = f"（是否是 {suggestion}？）" if suggestion else ""
+            findings.append(Finding(MAP_FILE, topic.map_line, 1, "E003",
+                                    f"{where}对应的页面 {page} 不存在{tip}；页面改名或合并后，请把这一行的 page 改为承接这部分内容的页面。"))
+        elif topic.anchor and topic.anchor not in anchors[page]:
+            suggestion = closest(topic.anchor, anchors[page])
+            tip = f"请把这一行的 anchor 改为「{suggestion}」，或恢复原标题" if suggestion else "请把这一行的 anchor 改为承接这一主题的标题锚点，或恢复原标题"
+            findings.append(Finding(MAP_FILE, topic.map_line, 1, "E003",
+                                    f"{where}对应 {page}#{topic.anchor}，但这一页已没有这个锚点（标题可能改了名）；{tip}。"))
+    return findings
