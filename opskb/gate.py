@@ -203,9 +203,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _cell(text: object) -> str:
     """Text from a pull request, safe in a Markdown table cell: no markup, links, HTML or line breaks."""
-    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
+    out = str(text)
     for char in "\\`*_[]~#!":
         out = out.replace(char, f"\\{char}")
+    out = out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "&#124;")
     return " ".join(out.split())
 
 

@@ -28,7 +28,9 @@ class Build:
 
 def mkdocs_build(root: Path, site: Path, *extra: str, env: dict[str, str] | None = None) -> Build:
     """`mkdocs build --strict` as a contributor runs it; never combined with -q (it hides warnings)."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **(env or {})}
+    # Not GITHUB_ACTIONS: a failing test's output must not turn into annotations on the pull request
+    # (the gate job reports each finding once).
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", "GITHUB_ACTIONS": "", **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
         cwd=root, capture_output=True, text=True, env=environment, timeout=600,
