@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pathspec
 
-from opskb.computed import Source, check_blocks, load_sources
+from opskb.computed import Source, check_blocks, load_sources, parse_blocks
 from opskb.config import CONFIG_FILE, NavEntry, SiteConfig, parse_config
 from opskb.rules import IMAGE_FORMATS, Finding, PageResult, closest, decode, page_results
 from opskb.seedmap import MAP_FILE, Topic, check_topics, parse_map
@@ -104,7 +104,7 @@ def check_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", sk
 
 def summarize(site: Site) -> Summary:
     config = parse_config(site.config) if site.config is not None else SiteConfig()
-    blocks = sum(page.count(b"<!-- computed:") for page in site.pages.values())
+    blocks = sum(len(parse_blocks(text, path)[0]) for path, data in site.pages.items() if (text := decode(data, path)[0]))
     return Summary(len(site.pages), len(site.images), len(config.nav_pages()), blocks)
 
 

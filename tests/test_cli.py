@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import os
+import re
 import subprocess
 import sys
 from importlib import import_module
@@ -55,3 +56,17 @@ def test_a_fresh_clone_with_only_python_installs_itself_and_checks(root: Path, t
     assert (copy / ".venv" / STAMP).read_text(encoding="utf-8").strip() == lock
     again = subprocess.run([python, "-m", "opskb", "check"], cwd=copy, env=env, capture_output=True, text=True, timeout=600)
     assert again.returncode == 0 and "正在准备" not in again.stdout and "校验通过" in again.stdout
+
+
+def test_the_docs_give_one_set_of_commands(root: Path) -> None:
+    """The fix command is the same wherever a contributor reads about it, and no retired command is left."""
+    docs = ["README.md", "CONTRIBUTING.md", "docs/contributing/style-guide.md", "docs/contributing/index.md"]
+    for name in docs:
+        text = (root / name).read_text(encoding="utf-8")
+        assert "python -m opskb fix" in text, name
+    for path in [*map(root.joinpath, docs), root / ".pre-commit-config.yaml", root / "Makefile",
+                 *(root / "docs").rglob("*.md"), *(root / ".github").rglob("*.*")]:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"opskb-(check|typeset|bench)\b(?!\.)|\.venv/bin/", text.replace("id: opskb-check", "")), path
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "make serve" in readme and "make test" in readme  # the two set-up commands stay true
