@@ -40,6 +40,7 @@ CONTENT = ("docs", "img")
 SKIPPED = "E"
 _IGNORE = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".site-*", "test-artifacts", ".*cache*", "__pycache__")
 STATUS = {"added": "新增", "modified": "修改", "removed": "删除"}
+_MAX_CONFIG = 1024 * 1024
 
 
 @dataclass
@@ -138,6 +139,9 @@ def overlay(base: Path, pr: Path, work: Path) -> tuple[list[Finding], bool]:
             shutil.copytree(pr / folder, work / folder, symlinks=True)  # a symlink stays one, for the rules to see
     base_text = (base / CONFIG_FILE).read_text(encoding="utf-8")
     pr_config = pr / CONFIG_FILE
+    if pr_config.is_symlink() or (pr_config.is_file() and pr_config.stat().st_size > _MAX_CONFIG):
+        # Never read through a link (to /dev/zero, or a file of this machine), nor a giant file.
+        return [Finding(CONFIG_FILE, 1, 1, "Y001", "mkdocs.yml 要是普通的文本文件（不是符号链接，不超过 1 MB）；请提交原来的文件。")], True
     pr_text = pr_config.read_text(encoding="utf-8", errors="replace") if pr_config.is_file() else base_text
     merged, findings, config_changed = merged_config(base_text, pr_text)
     if merged is not None:

@@ -98,7 +98,16 @@ def install(root: Path = ROOT) -> int:
     return 0
 
 
+def _speak_utf8() -> None:
+    """Chinese output even where the terminal's or pipe's encoding cannot hold it (a Windows pipe)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    os.environ.setdefault("PYTHONUTF8", "1")  # and in every process the commands start
+
+
 def main(argv: list[str] | None = None) -> int:
+    _speak_utf8()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help", "help"):
         print(usage())

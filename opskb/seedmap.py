@@ -49,9 +49,9 @@ def check_topics(topics: list[Topic], anchors: Mapping[str, set[str]], docs_dir:
         where = f"原始笔记第 {topic.line} 行的主题「{topic.heading}」"
         if page not in anchors:
             suggestion = closest(page, anchors)
-            tip = f"（是否是 {suggestion}？）" if suggestion else ""
+            target = suggestion.removeprefix(f"{docs_dir}/") if suggestion else "承接这部分内容的页面（相对于 docs/）"
             findings.append(Finding(MAP_FILE, topic.map_line, 1, "E003",
-                                    f"{where}对应的页面 {page} 不存在{tip}；页面改名或合并后，请把这一行的 page 改为承接这部分内容的页面。"))
+                                    f"{where}对应的页面 {page} 不存在；页面改名或合并后，请把这一行的 page 改为 {target}。"))
         elif topic.anchor and topic.anchor not in anchors[page]:
             suggestion = closest(topic.anchor, anchors[page])
             tip = f"请把这一行的 anchor 改为「{suggestion}」，或恢复原标题" if suggestion else "请把这一行的 anchor 改为承接这一主题的标题锚点，或恢复原标题"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from opskb.gate import Changed, GateReport, merged_config, render_summary
+from opskb.gate import Changed, GateReport, merged_config, overlay, render_summary
 from test_contributing import NEW_PAGE, USER_OPS, edit, opskb, site_copy
 
 BASE_NAV_LINE = "          - 金字塔分层: modules/user-operations/pyramid.md\n"
@@ -113,3 +113,12 @@ def test_the_summary_never_links_an_unexpected_preview_address() -> None:
     report = GateReport(builds={"mkdocs": "passed", "properdocs": "passed"})
     assert "[下载预览网站]" not in render_summary(report, "javascript:alert(1)")
     assert "preview-site" in render_summary(report, "")
+
+
+def test_a_symlinked_config_in_the_pull_request_is_refused_unread(base_and_pr: tuple[Path, Path], tmp_path: Path) -> None:
+    base, pr = base_and_pr
+    (pr / "mkdocs.yml").unlink()
+    (pr / "mkdocs.yml").symlink_to("/dev/zero")  # reading it would never end
+    findings, _ = overlay(base, pr, tmp_path / "work")
+    assert [(f.path, f.rule) for f in findings] == [("mkdocs.yml", "Y001")]
+    assert "不是符号链接" in findings[0].message
