@@ -1,7 +1,7 @@
 """`python -m opskb check`: every rule on the site, exactly as the build runs them.
 
     python -m opskb check                   # the whole site
-    python -m opskb check docs/a.md img/ …  # report only on these files or folders (pre-commit passes changed files)
+    python -m opskb check docs/a.md img/ …  # report only on these files or folders
 
 Each finding is printed once: `path:line:col: 错误 ID 说明`, or, on GitHub Actions, as a workflow
 command that annotates the line on the pull request's diff and reads the same in the log.

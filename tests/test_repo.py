@@ -211,6 +211,8 @@ def test_last_updated_dates_survive_a_shallow_clone_and_an_uncommitted_page(root
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
     (clone / "docs/draft.md").write_text("---\ndescription: 草稿页。\n---\n\n# 草稿\n\n还没有提交的新页面。\n", encoding="utf-8")
+    home = clone / "docs/index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\n- [草稿](draft.md)：还没有提交的新页面。\n", encoding="utf-8")
     config = (clone / "mkdocs.yml").read_text(encoding="utf-8").replace("  - 术语表: glossary.md\n", "  - 术语表: glossary.md\n  - 草稿: draft.md\n")
     (clone / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = mkdocs_build(clone, tmp_path / "site", env={"OPSKB_GIT_DATES": "true"})

@@ -23,7 +23,7 @@ from types import ModuleType
 
 import pytest
 
-from opskb.computed import check_blocks, load_sources, regenerate
+from opskb.computed import check_blocks, load_sources, parse_blocks, regenerate
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -102,26 +102,11 @@ def classify_lines(lines: list[str]) -> list[str]:
 
 
 def computed_blocks(text: str, where: str) -> list[tuple[str, str]]:
-    """Return (name, content) of every marker block; fail on malformed markers."""
-    found: list[tuple[str, str]] = []
-    current: str | None = None
-    body: list[str] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        opening = OPEN_RE.match(line)
-        if opening:
-            assert current is None, f"{where}:{lineno}: nested computed block"
-            current, body = opening.group(1), []
-        elif line == CLOSE_LINE:
-            assert current is not None, f"{where}:{lineno}: closing marker without opening"
-            found.append((current, "\n".join(body)))
-            current = None
-        elif current is not None:
-            body.append(line)
-        else:
-            assert "<!-- computed" not in line and "<!-- /computed" not in line, \
-                f"{where}:{lineno}: marker must be alone on its line, exactly as specified"
-    assert current is None, f"{where}: computed block {current!r} is never closed"
-    return found
+    """Return (name, content) of every marker block (opskb.computed reads them for the check);
+    fail on malformed markers, with the check's Chinese message."""
+    blocks, problems = parse_blocks(text, where)
+    assert not problems, "\n".join(problem.format() for problem in problems)
+    return [(block.name, "\n".join(block.body)) for block in blocks]
 
 
 def h2_sections(lines: list[str], kinds: list[str]) -> list[tuple[str, int, int]]:
