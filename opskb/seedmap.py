@@ -27,18 +27,27 @@ class Topic:
     map_line: int  # where the entry is in the map
 
 
-def parse_map(text: str) -> list[Topic]:
+def parse_map(text: str) -> tuple[list[Topic], list[Finding]]:
+    """The map's topics, or E003 saying where the file itself is broken."""
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else []
+    except yaml.MarkedYAMLError as error:
+        last = text.rstrip().count("\n") + 1  # an error noticed at the end of the file belongs to its last line
+        line = min(error.problem_mark.line + 1, last) if error.problem_mark else 1
+        return [], [Finding(MAP_FILE, line, 1, "E003", "这一行不是合法的 YAML；每个条目写作 {line: 行号, heading: \"标题\", page: 页面, anchor: 锚点}。")]
     finally:
         loader.dispose()
-    return [
-        Topic(int(entry["line"]), str(entry["heading"]), str(entry["page"]), str(entry.get("anchor") or ""),
-              item.start_mark.line + 1)
-        for item, entry in zip(node.value if node is not None else [], data or [])
-    ]
+    topics: list[Topic] = []
+    for item, entry in zip(node.value if isinstance(node, yaml.SequenceNode) else [], data if isinstance(data, list) else []):
+        try:
+            topics.append(Topic(int(entry["line"]), str(entry["heading"]), str(entry["page"]),
+                                str(entry.get("anchor") or ""), item.start_mark.line + 1))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return topics, [Finding(MAP_FILE, item.start_mark.line + 1, 1, "E003",
+                                    "这个条目缺少 line、heading 或 page；每个条目写作 {line: 行号, heading: \"标题\", page: 页面, anchor: 锚点}。")]
+    return topics, []
 
 
 def check_topics(topics: list[Topic], anchors: Mapping[str, set[str]], docs_dir: str = "docs") -> list[Finding]:

@@ -38,7 +38,7 @@ class Site:
     files: list[str] = field(default_factory=list)  # every other file under docs/
     config: str | None = None  # mkdocs.yml
     sources: dict[str, Source] | None = None  # computed-block sources; None: blocks not checked
-    source_findings: list[Finding] = field(default_factory=list)
+    source_findings: list[Finding] = field(default_factory=list)  # example scripts or the map that failed to load
     topics: list[Topic] | None = None  # the notes' map; None: not checked
     exists: Callable[[str], bool] = lambda path: True  # is this repository path a file (snippets)
 
@@ -93,7 +93,8 @@ def load_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", ski
         sources, source_findings = load_sources(root)
     topics = None
     if not _skipped("E003", skip) and (root / MAP_FILE).is_file():
-        topics = parse_map((root / MAP_FILE).read_text(encoding="utf-8"))
+        topics, map_findings = parse_map((root / MAP_FILE).read_text(encoding="utf-8", errors="replace"))
+        source_findings = source_findings + map_findings
     return Site(pages, images, files, config, sources, source_findings, topics,
                 exists=lambda path: (root / path).is_file())
 
@@ -123,8 +124,8 @@ def check_loaded(site: Site, skip: Iterable[str] = ()) -> list[Finding]:
     findings += check_indexes(published, docs)
     findings += check_stray_images(site.files, config, results, docs)
     findings += check_links(published, site.images, site.files, docs)
+    findings += site.source_findings
     if site.sources is not None:
-        findings += site.source_findings
         for path, text in texts.items():
             findings += check_blocks(text, path, site.sources)
     if site.topics is not None:

@@ -27,7 +27,9 @@ def seed_headings() -> list[tuple[int, str]]:
 
 
 def topics() -> list:
-    return parse_map((ROOT / MAP_FILE).read_text(encoding="utf-8"))
+    parsed, problems = parse_map((ROOT / MAP_FILE).read_text(encoding="utf-8"))
+    assert not problems, problems
+    return parsed
 
 
 def test_every_heading_of_the_notes_is_mapped_once() -> None:
@@ -59,3 +61,8 @@ def test_a_lost_topic_says_which_page_anchor_and_what_to_do() -> None:
     assert "请把这一行的 anchor 改为「市场部门」" in finding.message
     [gone] = check_topics([topic], {"docs/introduction/functions.md": set()})
     assert "页面改名或合并后，请把这一行的 page 改为 introduction/functions.md" in gone.message
+
+
+def test_a_broken_map_is_a_finding_not_a_traceback() -> None:
+    assert [(f.line, f.rule) for f in parse_map("- {line: 1, heading: x, page: a.md}\n- {line: [\n")[1]] == [(2, "E003")]
+    assert [(f.line, f.rule) for f in parse_map("- {line: 1, heading: x, page: a.md}\n- {line: 2}\n")[1]] == [(2, "E003")]
