@@ -622,12 +622,13 @@ def check_page(
                     findings.append(Finding(path, line_no, col_of(line_no, col), "S003", "链接使用了 javascript: 地址；请改为普通链接。"))
                 elif child.type == "link_open" and child.markup != "autolink":
                     href = str(child.attrs.get("href", ""))
-                    line_no, col = _locate(lines, start, end, f"]({href}")
-                    if lines[line_no - 1].find(f"]({href}", col - 1) == col - 1:
+                    written = unquote(href)  # markdown-it percent-encodes: find the text as written
+                    line_no, col = _locate(lines, start, end, f"]({written}")
+                    if lines[line_no - 1].find(f"]({written}", col - 1) == col - 1:
                         col += 2  # point at the destination
                     else:  # a reference link, or a destination written <…> or escaped
-                        line_no, col = _locate(lines, start, end, href)
-                    links.append(Link(href, line_no, col_of(line_no, col)))
+                        line_no, col = _locate(lines, start, end, written)
+                    links.append(Link(written, line_no, col_of(line_no, col)))
                 elif child.type == "html_inline":
                     line_no, _ = _locate(lines, start, end, child.content)
                     html(child.content, line_no)

@@ -19,9 +19,11 @@ from urllib.parse import unquote, urlsplit
 
 import pathspec
 
+from opskb.catalogue import PAGE as CATALOGUE_PAGE
+from opskb.catalogue import render as render_catalogue
 from opskb.computed import Source, check_blocks, load_sources, parse_blocks
 from opskb.config import CONFIG_FILE, NavEntry, SiteConfig, parse_config
-from opskb.rules import IMAGE_FORMATS, Finding, PageResult, closest, decode, page_results
+from opskb.rules import IMAGE_FORMATS, Finding, PageResult, check_page, closest, decode, page_results
 from opskb.seedmap import MAP_FILE, Topic, check_topics, parse_map
 from opskb.typeset import check_typesetting
 
@@ -123,7 +125,7 @@ def check_loaded(site: Site, skip: Iterable[str] = ()) -> list[Finding]:
         findings += check_nav(config, published, docs)
     findings += check_indexes(published, docs)
     findings += check_stray_images(site.files, config, results, docs)
-    findings += check_links(published, site.images, site.files, docs)
+    findings += check_links(published, site.images, site.files, docs, site.exists)
     findings += site.source_findings
     if site.sources is not None:
         for path, text in texts.items():
@@ -249,19 +251,34 @@ def check_stray_images(files: list[str], config: SiteConfig, pages: dict[str, Pa
 _GENERATED_ANCHORS = ("fn:", "fnref:", "__")  # footnotes and Material's own ids
 
 
-def check_links(pages: dict[str, PageResult], images: dict[str, tuple[bytes, bool]], files: list[str], docs: str) -> list[Finding]:
+def generated_anchors() -> dict[str, set[str]]:
+    """Anchors of sections a build hook writes into a page (docs-relative page → ids), which the
+    page's source does not show. Each generator that adds sections adds its page here."""
+    catalogue = check_page(f"# 校验规则\n\n{render_catalogue()}", CATALOGUE_PAGE)
+    return {CATALOGUE_PAGE: catalogue.anchors}
+
+
+def check_links(pages: dict[str, PageResult], images: dict[str, tuple[bytes, bool]], files: list[str], docs: str,
+                exists: Callable[[str], bool] = lambda path: True) -> list[Finding]:
+    """Links between pages and to files: the page or file must exist, and so must the anchor.
+    A file beside docs/ (an image in img/, a download in examples/) needs to exist in the repository."""
     findings: list[Finding] = []
     others = set(files) | set(images)
+    anchors = {path: result.anchors for path, result in pages.items()}
+    for page, extra in generated_anchors().items():
+        if f"{docs}/{page}" in anchors:
+            anchors[f"{docs}/{page}"] = anchors[f"{docs}/{page}"] | extra
     for page, result in sorted(pages.items()):
         for link in result.links:
-            problem = _link_problem(link.href, page, pages, others, docs)
+            problem = _link_problem(link.href, page, anchors, others, docs, exists)
             if problem:
                 rule, message = problem
                 findings.append(Finding(page, link.line, link.col, rule, message))
     return findings
 
 
-def _link_problem(href: str, page: str, pages: dict[str, PageResult], others: set[str], docs: str) -> tuple[str, str] | None:
+def _link_problem(href: str, page: str, pages: dict[str, set[str]], others: set[str], docs: str,
+                  exists: Callable[[str], bool]) -> tuple[str, str] | None:
     href = href.strip()
     target = _link_target(href, page)
     if target is None or not href or href == "#":
@@ -278,19 +295,22 @@ def _link_problem(href: str, page: str, pages: dict[str, PageResult], others: se
         suggestion = closest(path, pages)
         tip = f"是否想链接 {posixpath.relpath(suggestion, posixpath.dirname(page))}？" if suggestion else "请修正路径，或删去链接。"
         return "N008", f"链接「{href}」指向的 {path} 不存在；{tip}"
-    if not path.endswith(".md") and path not in others:
+    if path == ".." or path.startswith("../"):
+        return "N008", f"链接「{href}」指向仓库之外；请链接本站的页面，或写完整的网址。"
+    outside_docs = not path.startswith(f"{docs}/") and not path.startswith("img/")
+    if not path.endswith(".md") and path not in others and not (outside_docs and exists(path)):
         suggestion = closest(path, others)
         tip = f"是否想链接 {posixpath.relpath(suggestion, posixpath.dirname(page))}？" if suggestion else "请修正路径，或删去链接。"
         return "N008", f"链接「{href}」指向的 {path} 不在网站中；{tip}"
-    if anchor and path in pages and not anchor.startswith(_GENERATED_ANCHORS) and anchor not in pages[path].anchors:
-        suggestion = closest(anchor, pages[path].anchors)
+    if anchor and path in pages and not anchor.startswith(_GENERATED_ANCHORS) and anchor not in pages[path]:
+        suggestion = closest(anchor, pages[path])
         tip = f"是否想写 #{suggestion}？" if suggestion else "请链接到这一页现有的标题。"
-        where = "本页" if path == page else path
+        where = "本页" if path == page else f"{path} 中"
         return "N009", f"{where}没有锚点「#{anchor}」（标题可能改了名）；{tip}"
     return None
 
 
-def _page_for_url(url: str, page: str, pages: dict[str, PageResult], docs: str) -> str | None:
+def _page_for_url(url: str, page: str, pages: dict[str, set[str]], docs: str) -> str | None:
     """The relative .md link a URL-style link means (`/glossary/` → `../glossary.md`), if any."""
     stem = url.removesuffix("/").removesuffix(".html").removesuffix(".htm").removesuffix("/index")
     base = docs if url.startswith("/") else posixpath.dirname(page)

@@ -254,3 +254,11 @@ def test_a_new_rule_appears_in_the_catalogue_without_editing_the_page() -> None:
     text = render([*RULES.values(), Rule("Z001", "warning", "新规则", "一条新规则的说明，写明检查什么和怎样修正。")])
     assert "### Z001 新规则\n\n级别：警告。一条新规则的说明" in text
     assert "## 其他规则（Z）" in text
+
+
+def test_links_to_sections_a_hook_writes_are_checked_against_the_generated_text() -> None:
+    home = "# 首页\n\n[规则](contributing/rules.md#n001-页面不在导航中)与[另一条](contributing/rules.md#n009-链接指向不存在的描点)。\n"
+    site = Site({"docs/index.md": home.encode(), "docs/contributing/rules.md": b"# \xe8\xa7\x84\xe5\x88\x99\n\n<!-- rules-catalogue -->\n"}, {})
+    links = [f for f in check_loaded(site) if f.rule.startswith("N00") and f.rule in ("N008", "N009")]
+    assert [(f.rule, f.col) for f in links] == [("N009", home.split("\n")[2].index("contributing/rules.md#n009") + 1)]
+    assert "是否想写 #n009-链接指向不存在的锚点" in links[0].message
