@@ -29,7 +29,7 @@ class Topic:
 
 def parse_map(text: str) -> tuple[list[Topic], list[Finding]]:
     """The map's topics, or E003 saying where the file itself is broken."""
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)  # libyaml when built with it
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else []
