@@ -13,7 +13,7 @@ from pathlib import Path
 from opskb.cli import _wanted, conclusion, emit
 from opskb.computed import load_sources, regenerate
 from opskb.config import CONFIG_FILE, parse_config
-from opskb.launcher import ROOT
+from opskb.launcher import ROOT, hand_over
 from opskb.rules import decode
 from opskb.site import check_loaded, load_site, skip_from_env, summarize
 from opskb.typeset import fix_typesetting
@@ -43,10 +43,7 @@ def serve(argv: list[str]) -> int:
     if not precheck_config():
         return 1
     address = [] if any(arg.startswith(("--dev-addr", "-a")) for arg in argv) else ["--dev-addr", "127.0.0.1:8000"]
-    try:
-        return subprocess.run([sys.executable, "-m", "mkdocs", "serve", *address, *argv], cwd=ROOT, check=False).returncode
-    except KeyboardInterrupt:
-        return 0
+    return hand_over([sys.executable, "-m", "mkdocs", "serve", *address, *argv], cwd=ROOT)
 
 
 def build(argv: list[str]) -> int:

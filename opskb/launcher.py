@@ -98,6 +98,18 @@ def install(root: Path = ROOT) -> int:
     return 0
 
 
+def hand_over(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> int:
+    """Run `command` in place of this process where the system allows it (POSIX), so that stopping
+    it (Ctrl+C, or a terminal or editor ending it) stops everything; on Windows as a child."""
+    if cwd is not None:
+        os.chdir(cwd)
+    if os.name == "posix":
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os.execve(command[0], command, dict(os.environ if env is None else env))
+    return subprocess.run(command, env=env, check=False).returncode
+
+
 def _speak_utf8() -> None:
     """Chinese output even where the terminal's or pipe's encoding cannot hold it (a Windows pipe)."""
     for stream in (sys.stdout, sys.stderr):
@@ -136,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 return status
             path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
             env = {**os.environ, "PYTHONPATH": path, _RELAUNCHED: "1"}
-            return subprocess.run([str(venv_python(env_dir)), "-m", "opskb", *args], env=env, check=False).returncode
+            return hand_over([str(venv_python(env_dir)), "-m", "opskb", *args], env)
         os.environ.pop(_RELAUNCHED, None)  # commands may start other checkouts' launchers
         module, function = COMMANDS[name].target.split(":")
         return int(getattr(import_module(module), function)(args[1:]) or 0)
