@@ -293,9 +293,9 @@ def bench_hooks(work: Path, pages: int = 1000, rounds: int = 4) -> str:
     ratio = min(with_hooks) / min(without)
     return "\n".join([
         "### 构建钩子的开销", "",
-        "比较的是页面校验与搜索修正两个钩子；发布 img/ 和设置编辑链接的两个钩子两边都保留（去掉它们网站就不完整，每页还会多出警告）。", "",
+        "比较的是校验（全部规则，含排版）与搜索修正两个钩子；发布 img/ 和设置编辑链接的两个钩子两边都保留（去掉它们网站就不完整，每页还会多出警告）。", "",
         table(["语料", "有钩子（最快）", "无钩子（最快）", "比值", "目标"], [
-            [f"{len(corpus.pages)} 页", f"{min(with_hooks):.2f} s", f"{min(without):.2f} s", f"{ratio:.3f}×", "≤ 1.05×"],
+            [f"{len(corpus.pages)} 页", f"{min(with_hooks):.2f} s", f"{min(without):.2f} s", f"{ratio:.3f}×", "≤ 1.15×"],
         ]),
     ])
 

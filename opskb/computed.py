@@ -106,7 +106,7 @@ def parse_blocks(text: str, path: str) -> tuple[list[Block], list[Finding]]:
                 current = None
         elif current is not None:
             body.append(line)
-        elif "<!-- computed" in (bare := re.sub(r"`[^`]*`", "", line)) or "<!-- /computed" in bare:  # inline code may show a marker
+        elif "computed" in line and re.search(r"<!-- /?computed", re.sub(r"`[^`]*`", "", line)):  # inline code may show one
             findings.append(Finding(path, number, line.find("<!--") + 1, "E002",
                                     f"计算块标记要单独占一行，写作 <!-- computed: 名称 --> 或 {CLOSE}，前后不加其他文字。"))
     if current is not None:
