@@ -262,3 +262,20 @@ def test_links_to_sections_a_hook_writes_are_checked_against_the_generated_text(
     links = [f for f in check_loaded(site) if f.rule.startswith("N00") and f.rule in ("N008", "N009")]
     assert [(f.rule, f.col) for f in links] == [("N009", home.split("\n")[2].index("contributing/rules.md#n009") + 1)]
     assert "是否想写 #n009-链接指向不存在的锚点" in links[0].message
+
+
+def test_an_image_in_docs_has_one_owner_rule() -> None:
+    """A referenced image under docs/ is I002's (at the reference); an unreferenced one is N007's."""
+    page = "# 首页\n\n![分层图](chart.png)\n"
+    site = Site({"docs/index.md": page.encode()}, {}, files=["docs/chart.png", "docs/stray.webp", "docs/.hidden.png"],
+                config=NAV.replace("  - 页面: page.md\n", ""))
+    assert [(f.path, f.rule) for f in check_loaded(site)] == [("docs/index.md", "I002"), ("docs/stray.webp", "N007")]
+
+
+def test_a_new_folder_needs_an_index_and_the_nav_advice_says_how_to_start_a_group() -> None:
+    pages = {"docs/index.md": b"# \xe9\xa6\x96\xe9\xa1\xb5\n\n\xe6\xad\xa3\xe6\x96\x87\xe3\x80\x82\n",
+             "docs/growth/loops.md": "# 增长回路\n\n正文。\n".encode()}
+    findings = check_loaded(Site(pages, {}, config=NAV.replace("  - 页面: page.md\n", "")))
+    assert [(f.path, f.rule) for f in findings] == [("docs/growth/loops.md", "N001"), ("docs/growth/loops.md", "N006")]
+    assert "「- 增长回路: growth/loops.md」" in findings[0].message and "先写「- 组名:」" in findings[0].message
+    assert "请新建 docs/growth/index.md" in findings[1].message
