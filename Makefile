@@ -1,38 +1,28 @@
-# Two commands do all the set-up: `make serve` and `make test` (see README.md).
+# Shortcuts for `python -m opskb <command>`, the one way to install, preview, check, fix and test
+# (it needs only Python: on Windows without make, run the python commands directly).
+# The two set-up commands of README.md: `make serve` and `make test`.
 PYTHON ?= python3
-VENV := .venv
-PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
-export NO_MKDOCS_2_WARNING := 1
-export DISABLE_MKDOCS_2_WARNING := true
+OPSKB := $(PYTHON) -m opskb
 
-.PHONY: serve test build check bench lock
+.PHONY: serve test check fix build bench lock
 
-$(STAMP): requirements.lock pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --editable .
-	touch $@
+serve:  ## install the pinned dependencies, preview at http://127.0.0.1:8000, rebuilt on save (SERVE_FLAGS="--dirty --no-strict")
+	$(OPSKB) serve $(SERVE_FLAGS)
 
-node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
-	touch $@
+test:  ## the whole suite, browser tests included
+	$(OPSKB) test
 
-serve: $(STAMP)  ## http://127.0.0.1:8000, rebuilt on every save (SERVE_FLAGS="--dirty --no-strict": changed pages only)
-	$(VENV)/bin/mkdocs serve --dev-addr 127.0.0.1:8000 $(SERVE_FLAGS)
+check:  ## every rule, as the build and the pull-request check run them
+	$(OPSKB) check
 
-test: $(STAMP) node_modules/.installed  ## the whole suite, browser tests included
-	$(PY) -m pytest
+fix:  ## typesetting and computed blocks, rewritten in place
+	$(OPSKB) fix
 
-build: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict
+build:  ## strict build into site/ (nothing is written when it fails)
+	$(OPSKB) build
 
-check: $(STAMP)  ## page rules only, as pre-commit runs them
-	$(VENV)/bin/opskb-check
-
-bench: $(STAMP) node_modules/.installed
-	$(VENV)/bin/opskb-bench
+bench:
+	$(OPSKB) bench
 
 lock:  ## after changing dependencies in pyproject.toml
-	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11.5 -o requirements.lock
+	$(OPSKB) lock

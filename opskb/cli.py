@@ -1,79 +1,116 @@
-"""`opskb-check`: run the page and image rules on the site, as the build does.
+"""`python -m opskb check`: every rule on the site, exactly as the build runs them.
 
-    opskb-check                 # the whole site (docs/ and img/)
-    opskb-check docs/a.md ...   # report only on these files (pre-commit passes changed files)
+    python -m opskb check                   # the whole site
+    python -m opskb check docs/a.md img/ …  # report only on these files or folders
+
+Each finding is printed once: `path:line:col: 错误 ID 说明`, or, on GitHub Actions, as a workflow
+command that annotates the line on the pull request's diff and reads the same in the log.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
-from opskb.rules import Finding, check_pages, decode
-from opskb.term_checks import check_terms
-from opskb.terms import TERMS_FILE
+from opskb.rules import Finding
+from opskb.site import Summary, check_loaded, check_site, load_site, skip_from_env, summarize
+
+__all__ = ["check_site", "emit", "main", "report"]
+
+REPORT_ENV = "OPSKB_REPORT"  # a file that collects every finding as JSON lines (the pull-request summary)
+CATALOGUE = "docs/contributing/rules.md"
+_WINDOWS_PATH = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 
 
-def load_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> tuple[dict[str, bytes], dict[str, tuple[bytes, bool]]]:
-    """Pages and images as the rules want them: repository-relative POSIX paths to contents."""
-    pages = {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted((root / docs_dir).rglob("*.md"))
-        if path.is_file()
-    }
-    images: dict[str, tuple[bytes, bool]] = {}
-    img_root = (root / img_dir).resolve()
-    for path in sorted((root / img_dir).rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = path.relative_to(root).as_posix()
-        target = path.resolve()
-        outside = path.is_symlink() and not target.is_relative_to(img_root)
-        images[rel] = (b"" if outside or not target.is_file() else target.read_bytes(), outside)
-    return pages, images
+def report(findings: Iterable[Finding], github: bool) -> list[str]:
+    """One line per finding; on GitHub the annotation carries the same text, so nothing is said twice."""
+    return [finding.github() if github else finding.format() for finding in findings]
 
 
-def check_site(root: Path, docs_dir: str = "docs", img_dir: str = "img") -> list[Finding]:
-    pages, images = load_site(root, docs_dir, img_dir)
-    findings = check_pages(pages, images, exists=lambda path: (root / path).is_file())
-    texts = {path: text for path, data in pages.items() if (text := decode(data, path)[0]) is not None}
-    terms = root / TERMS_FILE
-    terms_data = terms.read_bytes() if terms.is_file() else None
-    return sorted(set(findings + check_terms(terms_data, texts, docs_dir)))
+def emit(findings: list[Finding], github: bool | None = None) -> None:
+    """Print findings (see `report`) and append them to $OPSKB_REPORT if set."""
+    if github is None:
+        github = os.environ.get("GITHUB_ACTIONS") == "true"
+    for line in report(findings, github):
+        print(line, flush=True)
+    if path := os.environ.get(REPORT_ENV):
+        with open(path, "a", encoding="utf-8") as out:
+            out.writelines(json.dumps(f.as_dict(), ensure_ascii=False) + "\n" for f in findings)
 
 
-def report(findings: list[Finding], github: bool) -> list[str]:
-    """The lines a contributor reads: one per finding, then a count."""
-    lines = [finding.format() for finding in findings]
-    if github:
-        lines += [finding.github() for finding in findings]
+def counts(findings: Iterable[Finding]) -> tuple[int, int]:
+    findings = list(findings)
     errors = sum(1 for f in findings if f.severity == "error")
-    warnings = len(findings) - errors
-    if findings:
-        lines.append(f"页面校验：{errors} 个错误，{warnings} 个警告。规则说明见 docs/contributing/rules.md。")
-    return lines
+    return errors, len(findings) - errors
+
+
+def _wanted(files: list[str], root: Path) -> tuple[list[str], list[str]]:
+    """Repository paths (a folder ends with /) to report on, and a Chinese error for each bad argument."""
+    wanted: list[str] = []
+    problems: list[str] = []
+    for raw in files:
+        if os.name != "nt" and _WINDOWS_PATH.match(raw):
+            problems.append(f"「{raw}」是 Windows 的路径，不在这个仓库（{root}）中；请写相对于仓库根目录的路径，例如 docs/index.md。")
+            continue
+        name = raw.replace("\\", "/") if os.name != "nt" else raw
+        path = Path(os.path.abspath(name))
+        try:
+            rel = path.relative_to(root).as_posix()
+        except ValueError:
+            problems.append(f"「{raw}」不在这个仓库（{root}）中；只能检查仓库里的文件，例如 docs/index.md。")
+            continue
+        if not path.exists() and not path.is_symlink():
+            problems.append(f"找不到「{raw}」；请检查文件名和所在目录（路径相对于当前目录 {Path.cwd()}）。")
+        elif path.is_dir():
+            wanted.append("" if rel == "." else rel + "/")
+        else:
+            wanted.append(rel)
+    return wanted, problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="opskb-check", description="校验页面标题与图片引用。")
-    parser.add_argument("files", nargs="*", help="只报告这些文件（默认报告整个站点）")
+    parser = argparse.ArgumentParser(prog="python -m opskb check", description="运行全部校验规则：页面、图片、导航、链接、排版、计算块。")
+    parser.add_argument("files", nargs="*", help="只报告这些文件或目录（默认报告整个网站）")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="仓库根目录（默认当前目录）")
     parser.add_argument("--strict", action="store_true", help="有警告时也以非零状态退出")
+    parser.add_argument("--skip", default=",".join(skip_from_env()), help="不运行的规则编号或前缀，逗号分隔（如 E）")
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    if not (root / "docs").is_dir():
-        print(f"opskb-check：{root} 下没有 docs/ 目录；请在仓库根目录运行，或用 --root 指定。", file=sys.stderr)
+    if not (root / "mkdocs.yml").is_file() and not (root / "docs").is_dir():
+        print(f"{root} 不是运营知识库的仓库根目录（没有 mkdocs.yml 和 docs/）；请在仓库根目录运行，或用 --root 指定。", file=sys.stderr)
         return 2
-    findings = check_site(root)
+    wanted, problems = _wanted(args.files, root)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 2
+    skip = tuple(part.strip() for part in args.skip.split(",") if part.strip())
+    site = load_site(root, skip=skip)
+    findings = check_loaded(site, skip)
     if args.files:
-        wanted = {Path(f).resolve().relative_to(root).as_posix() if Path(f).is_absolute() else Path(f).as_posix() for f in args.files}
-        findings = [f for f in findings if f.path in wanted]
-    for line in report(findings, github=os.environ.get("GITHUB_ACTIONS") == "true"):
-        print(line)
-    failing = [f for f in findings if f.severity == "error" or args.strict]
-    return 1 if failing else 0
+        findings = [f for f in findings if any(f.path == w or (w.endswith("/") and f.path.startswith(w)) for w in wanted)]
+    emit(findings)
+    print(conclusion(findings, summarize(site), len(args.files)), flush=True)
+    errors, warnings = counts(findings)
+    return 1 if errors or (warnings and args.strict) else 0
+
+
+def conclusion(findings: list[Finding], summary: Summary, files: int = 0) -> str:
+    """The last line of a check: what was looked at, and the verdict."""
+    scope = (f"{summary.pages} 个页面、{summary.images} 张图片、导航 {summary.nav} 项、{summary.blocks} 个计算块"
+             if not files else f"所指定的 {files} 个文件或目录")
+    if not findings:
+        return f"校验通过：{scope}，没有发现问题。"
+    errors, warnings = counts(findings)
+    line = f"校验未通过：{scope}中有 {errors} 个错误、{warnings} 个警告。每条规则的说明见 {CATALOGUE}（网站上的「校验规则」页）。"
+    if any(f.rule in ("T001", "E001") for f in findings):
+        line += "排版（T001）和计算块（E001）问题可运行 python -m opskb fix 自动修正。"
+    return line
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Literal
 from urllib.parse import unquote, urlsplit
@@ -29,9 +29,16 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when bui
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule and its documentation: the catalogue page (docs/contributing/rules.md) is generated
+    from these fields, and a test runs each `bad`/`good` example through the checker."""
+
     id: str
     severity: Severity
     title: str
+    doc: str = ""  # what the rule asks and how to fix a finding, for the catalogue
+    bad: str = ""  # an example the rule reports
+    good: str = ""  # its nearest harmless look-alike, which passes every rule
+    syntax: Literal["markdown", "yaml"] = "markdown"  # examples are a page, or mkdocs.yml
 
 
 @dataclass(frozen=True, order=True)
@@ -48,57 +55,211 @@ class Finding:
 
     def format(self) -> str:
         level = "错误" if self.severity == "error" else "警告"
-        return f"{self.path}:{self.line}:{self.col}: {level} {self.rule} {self.message}"
+        return _printable(f"{self.path}:{self.line}:{self.col}: {level} {self.rule} {self.message}")
 
     def github(self) -> str:
-        # Workflow commands: newlines and % must be escaped or the annotation is cut short.
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        """A workflow command that annotates the line on the pull request's diff; its text is the
+        whole `format()` line, so the log reads the same as a local check.
+
+        Paths and messages carry text from the pull request: escaped so that nothing in them can
+        end the annotation early or start a workflow command of its own.
+        """
+        def data(text: str) -> str:
+            return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+        def prop(text: str) -> str:
+            return data(text).replace(":", "%3A").replace(",", "%2C")
+
         kind = "error" if self.severity == "error" else "warning"
-        return f"::{kind} file={self.path},line={self.line},col={self.col},title={self.rule}::{msg}"
+        where = f"file={prop(self.path)},line={self.line},col={self.col},title={prop(self.rule)}"
+        return _printable(f"::{kind} {where}::{data(self.format())}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "col": self.col, "rule": self.rule,
+                "severity": self.severity, "message": self.message}
 
 
+def _printable(text: str) -> str:
+    """Control characters (a newline in a file name) shown as escapes: one finding, one line."""
+    return "".join(f"\\u{ord(ch):04x}" if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in text)
+
+
+_PAGE = "# 页面标题\n\n正文。\n\n"
+_SITE = "site_name: 示例\nnav:\n  - 首页: index.md\n"
 _RULE_LIST = [
-    Rule("F001", "error", "文件无法按 UTF-8 文本读取"),
-    Rule("F002", "error", "页首元数据（front matter）格式错误"),
-    Rule("F003", "error", "引用的文件片段不存在"),
-    Rule("H001", "error", "页面没有一级标题"),
-    Rule("H002", "error", "页面有多个一级标题"),
-    Rule("H003", "error", "第一个标题不是一级标题"),
-    Rule("H004", "error", "标题跳级"),
-    Rule("H005", "error", "标题层级过深"),
-    Rule("H006", "error", "标题为空或只有符号"),
-    Rule("H007", "error", "标题含手写编号"),
-    Rule("H008", "error", "同页标题锚点重复"),
-    Rule("H009", "error", "空章节"),
-    Rule("H010", "error", "标题含装饰符号"),
-    Rule("I001", "error", "图片文件不存在"),
-    Rule("I002", "error", "图片路径不在顶层 img/ 目录"),
-    Rule("I003", "error", "外部或内嵌图片"),
-    Rule("I004", "error", "图片缺少替代文字"),
-    Rule("I005", "error", "图片格式不允许"),
-    Rule("I006", "error", "图片文件过大"),
-    Rule("I007", "error", "img/ 中的符号链接指向仓库外"),
-    Rule("I008", "warning", "图片未被任何页面使用"),
-    Rule("I009", "error", "SVG 含脚本或外部引用"),
-    Rule("S001", "error", "页面含危险 HTML 标签"),
-    Rule("S002", "error", "HTML 含事件处理属性"),
-    Rule("S003", "error", "javascript: 链接"),
-    Rule("G001", "error", "术语数据文件无法读取或不是合法的 YAML"),
-    Rule("G002", "error", "术语数据结构错误"),
-    Rule("G003", "error", "术语缺少必填字段或字段类型错误"),
-    Rule("G004", "error", "术语有未知字段"),
-    Rule("G005", "error", "术语文字跨行或含尖括号"),
-    Rule("G006", "error", "术语 id 格式错误"),
-    Rule("G007", "error", "术语的分组不存在"),
-    Rule("G008", "error", "术语的详解链接格式错误"),
-    Rule("G009", "error", "术语 id、名称、缩写或别称重复"),
-    Rule("G010", "error", "术语的详解页面或锚点不存在"),
-    Rule("G011", "error", "页面自行定义缩写"),
-    Rule("G012", "error", "页面公式与术语表口径不一致"),
-    Rule("G013", "error", "术语表公式无法解析或左边不是该术语"),
-    Rule("G014", "error", "术语表页面缺少生成位置标记"),
-    Rule("K001", "error", "未知的计算器"),
-    Rule("K002", "error", "计算器占位符写法不对"),
+    Rule("F001", "error", "文件无法按 UTF-8 文本读取",
+         "页面必须是 UTF-8 编码的纯文本。用某些编辑器以 GBK 保存，或误把图片、Word 文档改名为 .md，都会触发这条规则。"
+         "修正方法：在编辑器中选择「以 UTF-8 编码保存」，或换回正确的文件。"),
+    Rule("F002", "error", "页首元数据（front matter）格式错误",
+         "页面开头 `---` 之间的元数据必须是合法的 YAML，且以 `---` 结束。",
+         bad="---\ndescription: [未闭合的方括号\n---\n\n# 页面标题\n\n正文。",
+         good="---\ndescription: 一句话说明本页内容。\n---\n\n# 页面标题\n\n正文。"),
+    Rule("F003", "error", "引用的文件片段不存在",
+         "`--8<--` 会把仓库中的文件（路径相对于仓库根目录）嵌入页面，常用于展示 examples/ 中的代码。"
+         "文件不存在时会报告这条规则。修正方法：核对路径和大小写。"),
+    Rule("H001", "error", "页面没有一级标题", "每个页面都以一个一级标题（页面标题）开头：在第一行写「# 页面标题」，页首元数据之后也一样。",
+         bad="正文直接开始，没有标题。", good="# 页面标题\n\n正文。"),
+    Rule("H002", "error", "页面有多个一级标题",
+         "一级标题就是页面标题，一页只能有一个；其余改为二级标题，或拆成新页面。",
+         bad="# 用户运营\n\n正文。\n\n# 内容运营\n\n正文。", good="# 用户运营\n\n正文。\n\n## 与内容运营的关系\n\n正文。"),
+    Rule("H003", "error", "第一个标题不是一级标题", "页面的第一个标题必须是一级标题（页面标题）：把一级标题移到最前面，或把它前面的标题改为二级。",
+         bad="## 概念\n\n正文。\n\n# 页面标题\n\n正文。", good="# 页面标题\n\n正文。\n\n## 概念\n\n正文。"),
+    Rule("H004", "error", "标题跳级", "标题一次只能加深一级（二级之下是三级），跳级会让目录和读屏软件的大纲出错。",
+         bad=_PAGE + "#### 细节\n\n正文。", good=_PAGE + "## 细节\n\n正文。"),
+    Rule("H005", "error", "标题层级过深", "最多使用四级标题；更深的层级说明这一节该拆分，或改用列表。",
+         bad="# 一\n\n正文。\n\n## 二\n\n正文。\n\n### 三\n\n正文。\n\n#### 四\n\n正文。\n\n##### 五\n\n正文。",
+         good="# 一\n\n正文。\n\n## 二\n\n正文。\n\n### 三\n\n正文。\n\n#### 四\n\n正文。"),
+    Rule("H006", "error", "标题为空或只有符号", "标题必须说明这一节讲什么，不能为空，也不能只由符号组成。",
+         bad=_PAGE + "## ➤➤➤\n\n正文。", good=_PAGE + "## 用户分层\n\n正文。"),
+    Rule("H007", "error", "标题含手写编号",
+         "不要在标题里手写「1.」「1.1.」「（1）」「二、」「第 3 章」「Step 1」之类的编号：章节顺序由导航和标题层级决定，"
+         "手写编号在调整顺序后必然出错。",
+         bad=_PAGE + "## 1.1.概念\n\n正文。", good=_PAGE + "## 概念\n\n正文。"),
+    Rule("H008", "error", "同页标题锚点重复",
+         "每个标题都会生成一个锚点（小写、去掉标点、空格变为连字符），供链接和目录使用。同一页面两个标题生成相同锚点时，"
+         "链接只能指向其中一个；请改写其中一个标题。",
+         bad=_PAGE + "## 留存\n\n正文。\n\n## 留存\n\n正文。", good=_PAGE + "## 留存\n\n正文。\n\n## 留存率的计算\n\n正文。"),
+    Rule("H009", "error", "空章节",
+         "标题之后直到下一个同级或更高级标题（或页面结尾）之间必须有正文；只有注释也算空。子标题下有正文时，上级标题可以直接接子标题。",
+         bad=_PAGE + "## 待写的小节\n\n## 下一节\n\n正文。", good=_PAGE + "## 上一节\n\n### 子节\n\n正文。"),
+    Rule("H010", "error", "标题含装饰符号", "标题中不要使用 ➤、★、◆ 或表情符号等装饰；强调靠标题层级和正文表达。",
+         bad=_PAGE + "## ★ 重点 ★\n\n正文。", good=_PAGE + "## 重点\n\n正文。"),
+    Rule("I001", "error", "图片文件不存在",
+         "图片路径必须指向 img/ 中真实存在的文件，文件名大小写也必须一致（macOS 和 Windows 默认不区分大小写，发布网站的 Linux 区分）。"
+         "路径中的中文和百分号编码都可以识别，`?v=2` 之类的查询参数和 `#` 片段会被忽略。报错会给出最接近的现有图片。",
+         bad="# 页面标题\n\n![用户生命周期曲线](../img/User-Lifecycle.svg)",
+         good="# 页面标题\n\n![用户生命周期曲线](../img/user-lifecycle.svg?v=2)"),
+    Rule("I002", "error", "图片路径不在顶层 img/ 目录",
+         "所有图片都放在仓库顶层的 img/ 目录，用相对路径引用：docs/ 下的页面写 `../img/文件名`，docs/ 下一层目录中的页面写 "
+         "`../../img/文件名`，以此类推。这样在 GitHub 上直接查看 Markdown 时图片也能显示。不允许绝对路径（以 / 开头）和指向仓库之外的路径。",
+         bad="# 页面标题\n\n![用户生命周期曲线](/img/user-lifecycle.svg)",
+         good="# 页面标题\n\n![用户生命周期曲线](../img/user-lifecycle.svg)"),
+    Rule("I003", "error", "外部或内嵌图片",
+         "不允许引用其他网站的图片（http、https 或 // 开头），也不允许 data: 内嵌图片：许多读者在中国大陆或离线环境中阅读，"
+         "外部图片可能无法加载。请把图片文件存入 img/。普通的外部链接不受影响。",
+         bad="# 页面标题\n\n![用户生命周期曲线](https://cdn.example.com/lifecycle.png)",
+         good="# 页面标题\n\n![用户生命周期曲线](../img/user-lifecycle.svg)\n\n图片改绘自[这篇文章](https://example.com/article)。"),
+    Rule("I004", "error", "图片缺少替代文字",
+         "`![替代文字](路径)` 中的替代文字供读屏软件朗读，图片加载失败时也会显示，必须用一句话描述图片内容，不能留空，也不能只写文件名。",
+         bad="# 页面标题\n\n![](../img/user-lifecycle.svg)",
+         good="# 页面标题\n\n![用户生命周期五个阶段的活跃度曲线](../img/user-lifecycle.svg)"),
+    Rule("I005", "error", "图片格式不允许",
+         "img/ 中只接受 .svg、.png、.jpg、.jpeg、.webp、.gif、.avif 文件。示意图优先用 SVG（体积小、放大不失真），照片和截图用 WebP 或 JPEG。"),
+    Rule("I006", "error", "图片文件过大",
+         "每个图片文件不超过 500 KB：手机读者要为每个字节付流量。请缩小尺寸、转为 WebP 或压缩后再提交。"),
+    Rule("I007", "error", "img/ 中的符号链接指向仓库外",
+         "img/ 中的符号链接如果指向仓库之外，发布时会把仓库外的文件公开出去，因此不允许。请把真实文件复制进 img/。"),
+    Rule("I008", "warning", "图片未被任何页面使用",
+         "img/ 中没有页面引用的文件会被报告，提醒删除多余文件或补上引用。某个页面把这张图片的文件名写错时（I001 已建议改用它），"
+         "不再报告这一条。"),
+    Rule("I009", "error", "SVG 含脚本或外部引用",
+         "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 中不允许出现 `<script>`、`<foreignObject>`、"
+         "`onload=` 等事件属性，也不允许引用外部资源（如远程图片、@import 的字体）。用绘图软件导出 SVG 时请选择「不嵌入脚本」"
+         "「字体转为路径或使用系统字体」。"),
+    Rule("S001", "error", "页面含危险 HTML 标签",
+         "页面来自公开的拉取请求，因此不允许 `<script>`、`<iframe>`、`<object>`、`<embed>`、`<form>` 等可执行代码或嵌入外部内容的标签。"
+         "写在代码块里作为示例则没有问题。",
+         bad="# 页面标题\n\n<script>alert(1)</script>", good="# 页面标题\n\n在正文中提到 `<script>` 标签时，用行内代码书写。"),
+    Rule("S002", "error", "HTML 含事件处理属性", "`onclick=`、`onerror=` 等事件属性会执行脚本，不允许出现在页面的 HTML 中。",
+         bad='# 页面标题\n\n<img src="../img/user-lifecycle.svg" alt="用户生命周期曲线" onerror="alert(1)">',
+         good='# 页面标题\n\n<img src="../img/user-lifecycle.svg" alt="用户生命周期曲线">'),
+    Rule("S003", "error", "javascript: 链接", "链接和图片地址不允许使用 `javascript:` 协议。",
+         bad="# 页面标题\n\n[点这里](javascript:alert(1))", good="# 页面标题\n\n[点这里](index.md)"),
+    Rule("N001", "error", "页面不在导航中",
+         "docs/ 中的每个页面都要列在 mkdocs.yml 的 `nav:` 中，否则读者在导航里找不到它。报错会写出要加的那一行和位置："
+         "通常加在同一目录其他页面的最后一行之后，与它左边对齐，写作 `- 中文标题: 目录/文件名.md`（路径相对于 docs/）。"
+         "只给维护者看的页面可以列入 mkdocs.yml 的 `not_in_nav:`，但仍要从所在目录的 index.md 链接。",
+         bad=_SITE, good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("N002", "error", "导航指向不存在的页面",
+         "`nav:` 中的路径必须是 docs/ 中真实存在的 .md 文件，大小写也要一致；路径相对于 docs/。报错会给出最接近的现有页面。"
+         "页面改名或移动后，导航、链接和重定向（`redirects`）要一起改。",
+         bad=_SITE + "  - 页面: pgae.md\n", good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("N003", "error", "导航条目写法错误",
+         "导航的每个条目占一行，写作 `- 标题: 路径`：冒号用半角，后面加一个空格（写成全角「：」或漏掉空格，整行会被当作文件名）；"
+         "路径相对于 docs/，用 / 分隔，不以 docs/ 或 / 开头；一个条目只写一对 `标题: 路径`；分组写作 `- 组名:`，组内条目比它多缩进一级。"
+         "导航只列本站的页面，不放外部网址。",
+         bad=_SITE + "  - 页面：page.md\n", good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("N004", "error", "页面在导航中出现多次",
+         "一个页面在 `nav:` 中只能出现一次，否则导航高亮和「上一页」「下一页」都会错乱。请删去多余的一行；需要在别处提到它时，在正文中加链接。",
+         bad=_SITE + "  - 页面: page.md\n  - 再次列出: page.md\n", good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("N005", "error", "页面没有从所在目录的 index.md 链接",
+         "每个目录的 index.md 是这一章的目录页，读者从它进入本章的每个页面（下一级目录的 index.md 也算本章的页面）。"
+         "新页面除了加入 `nav:`，还要在同一目录的 index.md 中加一行链接，例如 `- [北极星指标](north-star-metric.md)：一句话介绍。`"),
+    Rule("N006", "error", "目录缺少 index.md",
+         "含有页面的每个目录都要有 index.md：它介绍这一章、链接本目录的每个页面，在导航中是这一章的首页。"),
+    Rule("N007", "error", "图片放在了 docs/ 中",
+         "图片只放在仓库顶层的 img/ 目录。放进 docs/ 的图片会被原样发布，却不经过图片规则（格式、大小、SVG 安全）的检查。"
+         "请把文件移到 img/，再在页面中用相对路径引用（docs/ 下的页面写 `../img/文件名`）。"
+         "页面引用了 docs/ 中的图片时，由 I002 在引用处报告；图片以外的非页面文件由 docs/ 的文件类型允许清单把关。"),
+    Rule("N008", "error", "链接指向不存在的页面或文件",
+         "站内链接写目标源文件的相对路径，目标必须存在，大小写一致：同一目录写 `rfm.md`，上一级写 `../glossary.md`。"
+         "报错会给出最接近的现有页面。",
+         bad="# 页面标题\n\n详见[RFM 模型](rfm.md)。", good="# 页面标题\n\n详见[首页](index.md)。"),
+    Rule("N009", "error", "链接指向不存在的锚点",
+         "`页面.md#锚点` 中的锚点必须由目标页面的某个标题生成：英文转为小写，去掉标点（包括全角括号、顿号和斜线），空格变为 -。"
+         "标题改名后，指向它的链接也要一起改。报错会给出目标页面中最接近的锚点。",
+         bad="# 页面标题\n\n详见[首页](index.md#不存在的小节)。", good="# 页面标题\n\n详见[首页](index.md#首页)。"),
+    Rule("N010", "error", "站内链接没有写成 .md 文件路径",
+         "站内链接写源文件的相对路径（如 `../glossary.md#ltv`），不写构建后的网址（`/glossary/`、`rfm/`、`rfm.html`）："
+         "源文件路径在 GitHub 上和网站上都有效，页面改名时也能被检查出来。",
+         bad="# 页面标题\n\n回到[首页](/)。", good="# 页面标题\n\n回到[首页](index.md)。"),
+    Rule("Y001", "error", "mkdocs.yml 不是合法的 YAML",
+         "mkdocs.yml 的层级由缩进决定：只用空格，不用 Tab；同一层的条目左边对齐，子条目比上一级多缩进；标题含「: 」或 # 时加引号。"
+         "这类错误会让 MkDocs 在读取配置时就停下，所以由 `python -m opskb check` 和 `python -m opskb build` 在 MkDocs 运行之前报告行、列和可能的原因。",
+         bad=_SITE + " - 页面: page.md\n", good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("Y002", "error", "mkdocs.yml 中有重复的键",
+         "同一层级中一个键只能出现一次。例如写了两个 `nav:`，后一个会悄悄覆盖前一个，前一个里的页面就从导航中消失了。请把两处合并为一处。",
+         bad=_SITE + "nav:\n  - 页面: page.md\n", good=_SITE + "  - 页面: page.md\n", syntax="yaml"),
+    Rule("T001", "error", "中英文排版不规范",
+         "中文与英文字母、数字之间加一个空格，中文句子中用全角标点（，。：；？！），规则见写作规范，由 autocorrect 检查。"
+         "报错给出位置和修正后的文字。运行 `python -m opskb fix` 一次修正全部页面（后面加文件名则只修正这几页），再用 `git diff` 看一遍改动。",
+         bad="# 页面标题\n\n用户运营,是运营工作的核心。", good="# 页面标题\n\n用户运营是运营工作的核心，LTV 是它的衡量指标。"),
+    Rule("E001", "error", "计算块与脚本的计算结果不一致",
+         "`<!-- computed: 名称 -->` 与 `<!-- /computed -->` 之间的内容由 examples/ 中的脚本根据数据算出，不要手改，哪怕只是四舍五入。"
+         "要改数字，请修改数据（如 examples/orders.csv）或脚本，再运行 `python -m opskb fix` 重新生成所有页面中的计算块。报错会写明生成这一块的脚本和数据。"),
+    Rule("E002", "error", "计算块标记有误",
+         "计算块的起止标记各占一行：以 `<!-- computed: 名称 -->` 开始，以 `<!-- /computed -->` 结束，不嵌套，不漏写结束标记；"
+         "名称必须是 examples/ 中某个脚本给出的块名，写错时报错会给出最接近的名称。"),
+    Rule("E003", "error", "原始笔记的主题在网站中找不到",
+         "本站由一份原始笔记整理而来，tests/fixtures/seed-map.yml 记录笔记的每个标题（主题）在网站中对应的页面和锚点。"
+         "笔记中的句子可以修改和改进，但每个主题都要有归宿：改了页面标题，锚点也随之改变，请把 seed-map.yml 中对应条目的 anchor 改为新锚点"
+         "（报错会给出最接近的现有锚点）；删除或合并页面时，把条目改为指向承接这部分内容的页面。"),
+    Rule("G001", "error", "术语数据文件无法读取或不是合法的 YAML",
+         "`includes/terms.yml` 缺失、不是 UTF-8 编码，或者 YAML 语法有误（常见的是用了 Tab 缩进、冒号后没有空格、引号不成对）。"
+         "报错会指出出错的行；术语表和所有悬停提示都由这个文件生成，修好之前无法构建。字段的写法见写作规范的「术语数据」一节。"),
+    Rule("G002", "error", "术语数据结构错误",
+         "文件顶层只能有 `groups:`（分组）和 `terms:`（术语列表）两项，每个术语是 `terms:` 下以 `- id: …` 开头的一段。"),
+    Rule("G003", "error", "术语缺少必填字段或字段类型错误",
+         "每个术语都要有 `id`、`name`、`definition`、`see` 和 `group`；除 `aliases` 和 `formula` 可以写成列表外，其余字段都是一行文字。"),
+    Rule("G004", "error", "术语有未知字段", "字段名拼错时（例如把 `definition` 写成 `defintion`），报错会给出最接近的正确字段名。"),
+    Rule("G005", "error", "术语文字跨行或含尖括号", "释义等字段只写一行；也不能含 `<` `>`，它们会被当作网页代码插入悬停提示。"),
+    Rule("G006", "error", "术语 id 格式错误",
+         "`id` 是术语表中的固定锚点（如 `glossary/#ltv`），只用小写英文字母、数字和连字符，不能以 `index-` 开头（首字母索引占用了这些锚点）。"),
+    Rule("G007", "error", "术语的分组不存在", "`group` 必须是文件开头 `groups:` 中列出的分组之一，报错会给出最接近的分组名。"),
+    Rule("G008", "error", "术语的详解链接格式错误",
+         "`see` 写 `docs/` 下的页面路径，可带锚点，例如 `modules/user-operations/ltv.md#ltv-的计算公式`，不写网址。"),
+    Rule("G009", "error", "术语 id、名称、缩写或别称重复",
+         "每个 `id` 只能用一次；名称、缩写和别称在全站只能指向一个术语（比较时不区分大小写、全角半角和空格），否则搜索和筛选不知道该给哪一个。"),
+    Rule("G010", "error", "术语的详解页面或锚点不存在", "`see` 指向的页面或小节不存在，常见于页面改名或标题修改之后；报错会给出最接近的页面或锚点。"),
+    Rule("G011", "error", "页面自行定义缩写",
+         "页面里的 `*[缩写]: 释义` 会在这一页生成另一份释义。缩写的释义只写在 `includes/terms.yml` 中，请删去这一行，改为补充术语数据。"),
+    Rule("G012", "error", "页面公式与术语表口径不一致",
+         "页面里写出的公式（行内代码、`text` 代码块、表格中的公式列和「指标：公式」式的定义）与术语表中同一指标的公式结构不同，"
+         "例如把按订单计算的结果叫客单价，或 ROI 的分子用了收入而不是毛利。报错会给出术语表的写法；意思相同而措辞不同时，也请改成术语表的写法。"),
+    Rule("G013", "error", "术语表公式无法解析或左边不是该术语",
+         "`formula` 要写成「术语 = 表达式」，左边是这个术语的名称、缩写或别称，右边只用 × ÷ + − 和成对的括号。"),
+    Rule("G014", "error", "术语表页面缺少生成位置标记",
+         "`docs/glossary.md` 中单独成行的 `<!-- glossary: includes/terms.yml -->` 标记了术语列表生成的位置，必须保留且只保留一行。"),
+    Rule("K001", "error", "未知的计算器",
+         "「工具」一章的计算器用一行占位符嵌入页面，`data-calculator` 只能是 `rfm`、`ltv`、`cohort`、`ab-test` 之一，构建时据此只在这一页加载对应的脚本。"
+         "写错名称时计算器不会出现，所以构建会停下来提示。修正方法：改成上面四个名称之一。",
+         bad='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm-tool"></div>\n\n正文。',
+         good='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm"></div>\n\n正文。'),
+    Rule("K002", "error", "计算器占位符写法不对",
+         "占位符要顶格、单独占一行，前后各空一行，并且正好写成 `<div class=\"opskb-calculator\" data-calculator=\"名称\"></div>`："
+         "不加其他属性，标签之间不写内容，也不放进提示框（`!!!`）里。否则 Markdown 会把它当成普通文字，或者安全检查会去掉它。修正方法：照正确示例重写这一行。",
+         bad='# 页面标题\n\n试试计算器：<div class="opskb-calculator" data-calculator="ltv"></div>',
+         good='# 页面标题\n\n试试计算器：\n\n<div class="opskb-calculator" data-calculator="ltv"></div>'),
 ]
 RULES: dict[str, Rule] = {rule.id: rule for rule in _RULE_LIST}
 
@@ -150,10 +311,25 @@ class ImageRef:
     path: str
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link on a page, as written (`../glossary.md#ltv`), with where it is."""
+
+    href: str
+    line: int
+    col: int
+
+
 @dataclass
 class PageResult:
     findings: list[Finding]
     images: list[ImageRef]
+    links: list[Link] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)  # ids a link may point at: headings, {#id}, id="…"
+    title: str | None = None  # the H1's text
+    title_line: int = 1
+    near_misses: list[str] = field(default_factory=list)  # img/ files an I001 suggests instead
+    misplaced: list[str] = field(default_factory=list)  # images used from outside img/ (I002)
 
 
 # --------------------------------------------------------------------------- reading
@@ -354,13 +530,20 @@ def resolve_image(src: str, page_path: str) -> tuple[str | None, str | None, str
     return resolved, None, None
 
 
-def _missing_image_message(resolved: str, images: Iterable[str]) -> str:
-    names = list(images)
-    same_but_case = [name for name in names if name.lower() == resolved.lower()]
+def closest(wanted: str, names: Iterable[str]) -> str | None:
+    """The name a contributor most likely meant: same but for case, else the closest spelling."""
+    names = list(names)
+    same_but_case = [name for name in names if name.lower() == wanted.lower()]
     if same_but_case:
-        return f"找不到 {resolved}：文件名大小写不符，实际文件是 {same_but_case[0]}（Linux 上区分大小写）。"
-    close = difflib.get_close_matches(resolved, names, n=1, cutoff=0.6)
-    tip = f"是否想用 {close[0]}？" if close else "请把图片文件放入 img/，或修正路径。"
+        return same_but_case[0]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _missing_image_message(resolved: str, suggestion: str | None) -> str:
+    if suggestion and suggestion.lower() == resolved.lower():
+        return f"找不到 {resolved}：文件名大小写不符，实际文件是 {suggestion}（Linux 上区分大小写）。"
+    tip = f"是否想用 {suggestion}？" if suggestion else "请把图片文件放入 img/，或修正路径。"
     return f"找不到图片 {resolved}；{tip}"
 
 
@@ -407,6 +590,9 @@ def check_page(
     headings: list[_Heading] = []
     content_after: list[bool] = []
     used: list[ImageRef] = []
+    links: list[Link] = []
+    near_misses: list[str] = []
+    misplaced: list[str] = []
 
     def col_of(line_no: int, col: int) -> int:
         return col + (shifts[line_no - 1] if 0 < line_no <= len(shifts) else 0)
@@ -416,10 +602,15 @@ def check_page(
         where = (line_no, col_of(line_no, col))
         if rule and message:
             findings.append(Finding(path, *where, rule, message))
+            if rule == "I002" and (target := _outside_img(src, path)):
+                misplaced.append(target)
         elif resolved is not None:
             used.append(ImageRef(resolved))
             if resolved not in image_set:
-                findings.append(Finding(path, *where, "I001", _missing_image_message(resolved, image_set)))
+                suggestion = closest(resolved, image_set)
+                if suggestion:
+                    near_misses.append(suggestion)
+                findings.append(Finding(path, *where, "I001", _missing_image_message(resolved, suggestion)))
         if alt is not None and (problem := _alt_problem(alt, src)):
             findings.append(Finding(path, *where, "I004", problem))
 
@@ -454,6 +645,8 @@ def check_page(
             if tag == "img":
                 values = dict(attrs)
                 image(values.get("src") or "", values.get("alt") or "", line_no, col)
+            elif tag == "a" and (href := dict(attrs).get("href")):
+                links.append(Link(href, line_no, col_of(line_no, col)))
             classes = (dict(attrs).get("class") or "").split()
             if "opskb-calculator" in classes or any(name == "data-calculator" for name, _ in attrs):
                 calculator(attrs, line_no, col, block)
@@ -491,6 +684,15 @@ def check_page(
                 elif child.type == "link_open" and _is_javascript_url(str(child.attrs.get("href", ""))):
                     line_no, col = _locate(lines, start, end, "javascript:")
                     findings.append(Finding(path, line_no, col_of(line_no, col), "S003", "链接使用了 javascript: 地址；请改为普通链接。"))
+                elif child.type == "link_open" and child.markup != "autolink":
+                    href = str(child.attrs.get("href", ""))
+                    written = unquote(href)  # markdown-it percent-encodes: find the text as written
+                    line_no, col = _locate(lines, start, end, f"]({written}")
+                    if lines[line_no - 1].find(f"]({written}", col - 1) == col - 1:
+                        col += 2  # point at the destination
+                    else:  # a reference link, or a destination written <…> or escaped
+                        line_no, col = _locate(lines, start, end, written)
+                    links.append(Link(written, line_no, col_of(line_no, col)))
                 elif child.type == "html_inline":
                     line_no, _ = _locate(lines, start, end, child.content)
                     html(child.content, line_no)
@@ -501,7 +703,26 @@ def check_page(
         if (match := _SNIPPET.match(line)) and not _snippet_ok(match.group(2), exists):
             findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
     findings.extend(check_headings(headings, content_after, path))
-    return PageResult(sorted(set(findings)), used)
+    h1 = next((h for h in headings if h.level == 1), None)
+    anchors = {h.anchor for h in headings if h.anchor} | set(_EXPLICIT_ID.findall(body)) | set(_HTML_ID.findall(body))
+    return PageResult(
+        sorted(set(findings)), used, links, anchors,
+        title=h1.text.strip() if h1 else None, title_line=h1.line if h1 else 1,
+        near_misses=near_misses, misplaced=misplaced,
+    )
+
+
+_EXPLICIT_ID = re.compile(r"\{[^}\n]*?#([\w\-\u00a0-\uffff]+)[^}\n]*\}")  # attr_list: {#id} {: #id .class }
+_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"']+)["']""")
+
+
+def _outside_img(src: str, page_path: str) -> str | None:
+    """The repository path an image reference outside img/ points at (for the stray-file rule)."""
+    target = unquote(urlsplit(src.strip()).path)
+    if not target or target.startswith(("/", "\\")) or urlsplit(src.strip()).scheme:
+        return None
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), target))
+    return None if resolved.startswith("../") else resolved
 
 
 def page_headings(text: str, slugify: Callable[[str], str] = default_slugify) -> list[tuple[int, str, str]]:
@@ -578,8 +799,10 @@ def _check_svg(path: str, data: bytes) -> list[Finding]:
     return []
 
 
-def check_unused_images(images: Iterable[str], used: Iterable[ImageRef]) -> list[Finding]:
-    referenced = {ref.path for ref in used}
+def check_unused_images(images: Iterable[str], used: Iterable[ImageRef], suggested: Iterable[str] = ()) -> list[Finding]:
+    """I008 for images no page uses. An image an I001 already suggests (the page misspelled its
+    name) is not reported: telling the contributor to delete the image they meant would be wrong."""
+    referenced = {ref.path for ref in used} | set(suggested)
     return [
         Finding(name, 1, 1, "I008", "没有页面使用这张图片；请在页面中引用它，或删除文件。")
         for name in sorted(set(images) - referenced)
@@ -591,17 +814,27 @@ def check_pages(
     images: Mapping[str, tuple[bytes, bool]],
     exists: Callable[[str], bool] = lambda path: True,
 ) -> list[Finding]:
-    """Every rule over a whole site: pages (path → bytes) and img/ files (path → bytes, symlink-outside)."""
+    """The page and image rules over a whole site: pages (path → bytes) and img/ files (path → bytes, symlink-outside)."""
+    return page_results(pages, images, exists)[0]
+
+
+def page_results(
+    pages: Mapping[str, bytes],
+    images: Mapping[str, tuple[bytes, bool]],
+    exists: Callable[[str], bool] = lambda path: True,
+) -> tuple[list[Finding], dict[str, PageResult]]:
+    """`check_pages`, plus each readable page's result (links, anchors, title) for the site rules."""
     findings: list[Finding] = []
-    used: list[ImageRef] = []
+    results: dict[str, PageResult] = {}
     for name, (data, outside) in images.items():
         findings.extend(check_image_file(name, data, symlink_outside=outside))
     for path, data in pages.items():
         text, problems = decode(data, path)
         findings.extend(problems)
         if text is not None:
-            result = check_page(text, path, images.keys(), exists=exists)
-            findings.extend(result.findings)
-            used.extend(result.images)
-    findings.extend(check_unused_images(images.keys(), used))
-    return sorted(set(findings))
+            results[path] = check_page(text, path, images.keys(), exists=exists)
+            findings.extend(results[path].findings)
+    used = [ref for result in results.values() for ref in result.images]
+    suggested = [name for result in results.values() for name in result.near_misses]
+    findings.extend(check_unused_images(images.keys(), used, suggested))
+    return sorted(set(findings)), results

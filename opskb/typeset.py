@@ -1,46 +1,64 @@
-"""`opskb-typeset`: Chinese typesetting (CJK–Latin spacing, full-width punctuation) via autocorrect.
+"""Chinese typesetting (rule T001): CJK–Latin spacing and full-width punctuation, via autocorrect.
 
-    opskb-typeset docs/a.md ...   # report lines autocorrect would change; exit 1 if any
-    opskb-typeset --fix docs/...  # rewrite the files in place
+`check_typesetting` reports each line autocorrect would change, with the corrected text;
+`fix_typesetting` rewrites a page (`python -m opskb fix`).
 """
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
+import difflib
 
 import autocorrect_py
 
+from opskb.rules import Finding
 
-def problems(text: str, path: str) -> list[str]:
-    """`path:line:col: old → new` for every line autocorrect would change."""
-    result = autocorrect_py.lint_for(text, "markdown")
-    return [f"{path}:{line.line}:{line.col}: 排版 {line.old.strip()} → {line.new.strip()}" for line in result.lines]
+FIX_COMMAND = "python -m opskb fix"
+_CONTEXT = 2  # characters shown on each side of a change
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="opskb-typeset", description="检查或修正中英文排版。")
-    parser.add_argument("files", nargs="*", type=Path, help="Markdown 文件（默认 docs/ 下全部页面）")
-    parser.add_argument("--fix", action="store_true", help="直接改写文件")
-    args = parser.parse_args(argv)
-    files = args.files or sorted(Path("docs").rglob("*.md"))
-    found = 0
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        fixed = autocorrect_py.format_for(text, "markdown")
-        if fixed == text:
+def _changes(old: str, new: str) -> tuple[int, list[tuple[str, str]]]:
+    """Offset of the first change, and each change as (old fragment, new fragment) with context."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    spans: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
             continue
-        if args.fix:
-            path.write_text(fixed, encoding="utf-8")
-            print(f"已修正 {path}")
+        if spans and i1 - spans[-1][1] <= 2 * _CONTEXT:  # close changes read as one
+            spans[-1][1], spans[-1][3] = i2, j2
         else:
-            lines = problems(text, path.as_posix())
-            found += len(lines) or 1
-            print("\n".join(lines) or f"{path}: 排版需要修正")
-    if found:
-        print(f"排版：{found} 处需要修正；运行 opskb-typeset --fix 文件名 自动修正。")
-    return 1 if found else 0
+            spans.append([i1, i2, j1, j2])
+    pairs = []
+    for i1, i2, j1, j2 in spans:
+        before = _widen(old, i1, -1)  # context is the same text on both sides of the change
+        after = _widen(old, i2, +1)
+        pairs.append((old[i1 - before: i2 + after], new[j1 - before: j2 + after]))
+    return (spans[0][0] if spans else 0), pairs
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+def _widen(text: str, edge: int, step: int) -> int:
+    """How many characters of context to show beyond `edge`: a few, and never half a Latin word."""
+    def word(index: int) -> bool:
+        return 0 <= index < len(text) and text[index].isascii() and text[index].isalnum()
+
+    count = 0
+    position = edge - 1 if step < 0 else edge
+    while 0 <= position < len(text) and (count < _CONTEXT or (word(position) and word(position - step))):
+        count += 1
+        position += step
+    return count
+
+
+def check_typesetting(text: str, path: str) -> list[Finding]:
+    """T001 for every line autocorrect would change: where, and the corrected text."""
+    findings: list[Finding] = []
+    for line in autocorrect_py.lint_for(text, "markdown").lines:
+        offset, pairs = _changes(line.old, line.new)
+        shown = "，".join(f"「{old}」应为「{new}」" for old, new in pairs[:3])
+        more = f"等 {len(pairs)} 处" if len(pairs) > 3 else ""
+        findings.append(Finding(path, line.line, line.col + offset, "T001",
+                                f"排版：{shown}{more}；运行 {FIX_COMMAND} 自动修正。"))
+    return findings
+
+
+def fix_typesetting(text: str) -> str:
+    return autocorrect_py.format_for(text, "markdown")

@@ -30,7 +30,10 @@ class Build:
 
 def mkdocs_build(root: Path, site: Path, *extra: str, env: dict[str, str] | None = None) -> Build:
     """`mkdocs build --strict` as a contributor runs it; never combined with -q (it hides warnings)."""
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **(env or {})}
+    # Not GITHUB_ACTIONS: a failing test's output must not turn into annotations on the pull request
+    # (the gate job reports each finding once). Absent, not empty: plugins test for its presence.
+    outside = {key: value for key, value in os.environ.items() if key != "GITHUB_ACTIONS"}
+    environment = {**outside, "NO_MKDOCS_2_WARNING": "1", "DISABLE_MKDOCS_2_WARNING": "true", **(env or {})}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site), *extra],
         cwd=root, capture_output=True, text=True, env=environment, timeout=600,

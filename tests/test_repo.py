@@ -70,18 +70,55 @@ def test_every_action_is_pinned_to_a_commit_with_its_version(workflow: Path) -> 
         assert re.search(r"#\s*v\d+(\.\d+)*", comment), f"{action} lacks a version comment"
 
 
-def test_pull_requests_run_the_validator_build_and_tests(root: Path) -> None:
-    steps = yaml.safe_load((root / ".github/workflows/checks.yml").read_text(encoding="utf-8"))["jobs"]["checks"]["steps"]
-    commands = [step.get("run", "") for step in steps]
-    assert {"make check", "make build", "make test"} <= set(commands)
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_no_step_writes_an_expression_into_a_shell_script(workflow: Path) -> None:
+    """Pull-request text (title, branch or file names) reaches a script only through env: and quotes."""
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    for job in data["jobs"].values():
+        for step in job.get("steps", []):
+            assert "${{" not in step.get("run", ""), step
+            if step.get("uses", "").startswith("actions/checkout@"):
+                assert step["with"]["persist-credentials"] is False, step
+
+
+def test_pull_requests_are_gated_by_the_base_branch_rules(root: Path) -> None:
+    jobs = yaml.safe_load((root / ".github/workflows/checks.yml").read_text(encoding="utf-8"))["jobs"]
+    steps = jobs["gate"]["steps"]
+    checkouts = [step["with"] for step in steps if step.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts[0] == {"ref": "${{ github.event.pull_request.base.sha || github.sha }}", "path": "base", "persist-credentials": False}
+    assert checkouts[1]["path"] == "pr" and "ref" not in checkouts[1]  # the pull request as it would be merged
+    runs = {step.get("name"): step for step in steps if "run" in step}
+    gate = runs["以目标分支的规则校验并构建"]
+    # The base checkout's code runs; the pull request's checkout is only read.
+    assert gate["working-directory"] == "base"
+    assert gate["run"].startswith("python -m opskb gate ../pr ")
+    assert not [step for step in steps if "run" in step and step.get("working-directory") != "base"]
+    preview = next(step for step in steps if step.get("uses", "").startswith("actions/upload-artifact@"))
+    assert preview["id"] == "preview" and preview["with"]["path"] == "preview/" and "if" not in preview  # only a passing build
+    summary = runs["写入检查摘要"]
+    assert summary["if"] == "always()"
+    assert summary["env"] == {"PREVIEW_URL": "${{ steps.preview.outputs.artifact-url }}"}
+    assert summary["run"].endswith('--preview-url "$PREVIEW_URL" >> "$GITHUB_STEP_SUMMARY"')
+    assert "python -m opskb test" in [step.get("run") for step in jobs["tests"]["steps"]]
 
 
 def test_publishing_uploads_the_strict_build_and_deploys_it(root: Path) -> None:
     jobs = yaml.safe_load((root / ".github/workflows/publish.yml").read_text(encoding="utf-8"))["jobs"]
     build_uses = [step.get("uses", "") for step in jobs["build"]["steps"]]
     assert any(u.startswith("actions/upload-pages-artifact@") for u in build_uses)
-    assert "make build" in [step.get("run") for step in jobs["build"]["steps"]]
+    assert "python -m opskb build" in [step.get("run") for step in jobs["build"]["steps"]]
     assert jobs["deploy"]["needs"] == "build"
+
+
+def test_the_dev_container_previews_on_port_8000_and_installs_with_the_cli(root: Path) -> None:
+    config = json.loads((root / ".devcontainer/devcontainer.json").read_text(encoding="utf-8"))
+    assert re.fullmatch(r"mcr\.microsoft\.com/devcontainers/python:\d+-3\.\d+-\w+", config["image"])
+    assert config["forwardPorts"] == [8000]
+    assert config["portsAttributes"]["8000"]["onAutoForward"] == "openPreview"
+    assert config["postCreateCommand"] == "python -m opskb setup"
+    assert config["postAttachCommand"] == "python -m opskb serve"
+    # The preview the container forwards is the one `serve` starts.
+    assert '"--dev-addr", "127.0.0.1:8000"' in (root / "opskb/commands.py").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(
@@ -148,7 +185,7 @@ def test_removing_a_page_without_a_redirect_fails(root: Path, tmp_path: Path) ->
     (copy / "docs/modules/user-operations/pyramid.md").rename(copy / "docs/modules/user-operations/value-pyramid.md")
     config = (copy / "mkdocs.yml").read_text(encoding="utf-8").replace("user-operations/pyramid.md", "user-operations/value-pyramid.md")
     (copy / "mkdocs.yml").write_text(config, encoding="utf-8")
-    for page in [*(copy / "docs").rglob("*.md"), copy / "includes/terms.yml"]:  # pages and terms link it
+    for page in [*(copy / "docs").rglob("*.md"), copy / "includes/terms.yml", copy / "tests/fixtures/seed-map.yml"]:  # links, terms, the notes' map (E003)
         page.write_text(page.read_text(encoding="utf-8").replace("pyramid.md", "value-pyramid.md"), encoding="utf-8")
     moved = mkdocs_build(copy, tmp_path / "moved", env={"OPSKB_GIT_DATES": "false"})
     assert moved.returncode == 0, moved.output
@@ -174,6 +211,8 @@ def test_last_updated_dates_survive_a_shallow_clone_and_an_uncommitted_page(root
     clone = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{root}", str(clone)], check=True)
     (clone / "docs/draft.md").write_text("---\ndescription: 草稿页。\n---\n\n# 草稿\n\n还没有提交的新页面。\n", encoding="utf-8")
+    home = clone / "docs/index.md"
+    home.write_text(home.read_text(encoding="utf-8") + "\n- [草稿](draft.md)：还没有提交的新页面。\n", encoding="utf-8")
     config = (clone / "mkdocs.yml").read_text(encoding="utf-8").replace("  - 术语表: glossary.md\n", "  - 术语表: glossary.md\n  - 草稿: draft.md\n")
     (clone / "mkdocs.yml").write_text(config, encoding="utf-8")
     result = mkdocs_build(clone, tmp_path / "site", env={"OPSKB_GIT_DATES": "true"})

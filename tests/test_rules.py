@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import os
-import re
-import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import mkdocs_build
 from opskb.cli import check_site, report
 from opskb.rules import RULES, Finding, check_image_file, check_page, check_pages, decode
+from opskb.site import Site, check_loaded
 
 IMAGES = ["img/user-lifecycle.svg", "img/用户 生命周期.png", "img/RFM-Chart.png"]
 SEED = Path(__file__).parent / "fixtures" / "seed-notes.md"
@@ -128,9 +125,18 @@ def test_unused_images_are_warnings_and_used_ones_are_not() -> None:
     assert [(f.rule, f.path, f.severity) for f in findings] == [("I008", "img/spare.svg", "warning")]
 
 
+def test_a_misspelled_image_is_reported_once_and_the_right_one_is_not_called_unused() -> None:
+    pages = {"docs/a.md": "# 甲\n\n![分层结果](../img/rfm-segmnets.svg)\n".encode()}
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+    findings = check_pages(pages, {"img/rfm-segments.svg": (svg, False), "img/spare.svg": (svg, False)})
+    assert [(f.rule, f.path) for f in findings] == [("I001", "docs/a.md"), ("I008", "img/spare.svg")]
+    assert "是否想用 img/rfm-segments.svg" in findings[0].message
+
+
 @pytest.mark.parametrize(
     ("data", "rule"),
     [(b"# \xff\xfe bad\n", "F001"), (b"# a\x00b\n", "F001"), (b"", None), ("# 甲\n\n文。\n".encode("utf-16"), "F001")],
+    ids=["not-utf8", "nul-byte", "empty", "utf16"],
 )
 def test_unreadable_pages_get_a_finding_not_a_traceback(data: bytes, rule: str | None) -> None:
     text, problems = decode(data, "docs/x.md")
@@ -166,82 +172,110 @@ def test_arbitrary_bytes_never_raise(data: bytes) -> None:
     check_pages({"docs/a.md": data}, {"img/a.svg": (data, False)})
 
 
-def test_github_annotations_carry_file_line_and_column() -> None:
+def test_each_finding_is_one_line_locally_and_one_annotation_on_github() -> None:
     finding = Finding("docs/a.md", 3, 5, "I001", "找不到图片 100%")
-    lines = report([finding], github=True)
-    assert "::error file=docs/a.md,line=3,col=5,title=I001::找不到图片 100%25" in lines
-    assert lines[0] == "docs/a.md:3:5: 错误 I001 找不到图片 100%"
+    assert report([finding], github=False) == ["docs/a.md:3:5: 错误 I001 找不到图片 100%"]
+    # On GitHub the annotation itself reads like the local line: the log says it once, with the place.
+    assert report([finding], github=True) == ["::error file=docs/a.md,line=3,col=5,title=I001::docs/a.md:3:5: 错误 I001 找不到图片 100%25"]
+
+
+def test_text_from_a_pull_request_cannot_break_out_of_its_line_or_annotation() -> None:
+    hostile = Finding("docs/a,b:c\n::error::x.md", 1, 1, "H001", "标题\r\n::set-output name=x::1")
+    for line in report([hostile], github=False) + report([hostile], github=True):
+        assert "\n" not in line and "\r" not in line
+    annotation = report([hostile], github=True)[0]
+    assert annotation.startswith("::error file=docs/a%2Cb%3Ac%0A%3A%3Aerror%3A%3Ax.md,line=1,col=1,title=H001::")
 
 
 def test_cli_reports_on_a_broken_copy_of_the_site(tmp_path: Path, root: Path) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "img").mkdir()
-    (tmp_path / "docs" / "a.md").write_text("# 甲\n\n文。\n\n#### 丁\n\n文。\n", encoding="utf-8")
+    (tmp_path / "docs" / "index.md").write_text("# 甲\n\n文。\n\n#### 丁\n\n文。\n", encoding="utf-8")
     env = {**os.environ, "GITHUB_ACTIONS": "true"}
     result = subprocess.run([sys.executable, "-m", "opskb.cli", "--root", str(tmp_path)],
                             capture_output=True, text=True, env=env, cwd=root)
     assert result.returncode == 1
-    assert "docs/a.md:5:1: 错误 H004" in result.stdout
-    assert "::error file=docs/a.md,line=5,col=1,title=H004::" in result.stdout
+    assert "::error file=docs/index.md,line=5,col=1,title=H004::docs/index.md:5:1: 错误 H004" in result.stdout
+    assert result.stdout.count("H004") == 2  # the annotation, and the title it carries
+    assert "校验未通过" in result.stdout
     assert "Traceback" not in result.stderr
 
 
-def catalogue_sections(root: Path) -> dict[str, str]:
-    text = (root / "docs/contributing/rules.md").read_text(encoding="utf-8")
-    parts = re.split(r"^## ([A-Z]\d{3}) (.+)$", text, flags=re.MULTILINE)
-    return {parts[i]: (parts[i + 1], parts[i + 2]) for i in range(1, len(parts), 3)}
+# --------------------------------------------------------------------------- the rule catalogue
+
+# A site for the catalogue's examples: a page (docs/page.md, or mkdocs.yml for YAML examples), a
+# home page that links it and uses the one image, and a nav listing both.
+HOME = "# 首页\n\n[页面](page.md)\n\n![用户生命周期曲线](../img/user-lifecycle.svg)\n"
+NAV = "site_name: 示例\nnav:\n  - 首页: index.md\n  - 页面: page.md\n"
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"/>'
 
 
-def test_rule_catalogue_lists_every_rule_with_its_title_and_severity(root: Path) -> None:
-    sections = catalogue_sections(root)
-    assert list(sections) == list(RULES), "docs/contributing/rules.md and opskb.rules.RULES differ"
-    for rule_id, (title, body) in sections.items():
-        assert title == RULES[rule_id].title
-        level = "错误" if RULES[rule_id].severity == "error" else "警告"
-        assert body.strip().startswith(f"级别：{level}。"), rule_id
+def example_site(rule_syntax: str, example: str) -> list[Finding]:
+    page = example + "\n" if rule_syntax == "markdown" else "# 页面\n\n正文。\n"
+    config = NAV if rule_syntax == "markdown" else example
+    site = Site({"docs/index.md": HOME.encode(), "docs/page.md": page.encode()},
+                {"img/user-lifecycle.svg": (SVG, False)}, config=config, sources={})
+    return check_loaded(site)
 
 
-def test_rule_catalogue_examples_behave_as_documented(root: Path) -> None:
+def test_every_rule_is_documented() -> None:
+    """The catalogue page is generated from these fields: a rule added without them fails here."""
+    for rule in RULES.values():
+        assert rule.id[0].isupper() and rule.id[1:].isdigit() and len(rule.id) == 4, rule.id
+        assert rule.severity in ("error", "warning"), rule.id
+        assert rule.title.strip() and len(rule.doc) >= 10, f"{rule.id}: 缺少说明（Rule.doc）"
+        assert bool(rule.bad) == bool(rule.good), f"{rule.id}: 示例要成对（bad 与 good）"
+
+
+def test_rule_catalogue_examples_behave_as_documented() -> None:
     examples = 0
-    for rule_id, (_title, body) in catalogue_sections(root).items():
-        blocks = dict(re.findall(r'```markdown title="(错误|正确)"\n(.*?)\n```', body, flags=re.DOTALL))
-        if not blocks:
+    for rule in RULES.values():
+        if not rule.bad:
             continue
-        bad = check_page(blocks["错误"] + "\n", "docs/page.md", ["img/user-lifecycle.svg"]).findings
-        assert rule_id in [f.rule for f in bad], f"{rule_id}: the 错误 example is not reported"
-        good = check_page(blocks["正确"] + "\n", "docs/page.md", ["img/user-lifecycle.svg"]).findings
-        assert good == [], f"{rule_id}: the 正确 example is reported: {[f.format() for f in good]}"
+        bad = example_site(rule.syntax, rule.bad)
+        assert rule.id in [f.rule for f in bad], f"{rule.id}: the 错误 example is not reported: {[f.format() for f in bad]}"
+        good = example_site(rule.syntax, rule.good)
+        assert good == [], f"{rule.id}: the 正确 example is reported: {[f.format() for f in good]}"
         examples += 1
-    assert examples == len([r for r in RULES if r[0] in "HSK"]) + 5  # + F002 and I001–I004
+    assert examples >= 20  # the page, nav, link, YAML and typesetting rules all carry examples
 
 
-
-def _lines(data: bytes) -> int:
-    return data.count(b"\n") + 1
-
-
-# (mistake, page, how the page is changed, rule, line the build must name given the original bytes)
-BROKEN_PAGES = [
-    ("broken-image", "docs/modules/user-operations/rfm.md",
-     lambda data: data + "\n![分层结果](../../../img/rfm-segmnets.svg)\n".encode(), "I001", lambda data: _lines(data) + 1),
-    ("skipped-level", "docs/glossary.md",
-     lambda data: data + "\n#### 跳级的小节\n\n正文。\n".encode(), "H004", lambda data: _lines(data) + 1),
-    ("not-utf8", "docs/index.md",
-     lambda data: data.decode("utf-8").encode("gb18030"), "F001", lambda data: 2),  # the first GB18030 byte
-]
+def test_the_catalogue_page_is_generated_from_every_rule(site: Path) -> None:
+    html = (site / "contributing/rules/index.html").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f">{rule.id} {rule.title}<" in html.replace("&lt;", "<").replace("&gt;", ">"), rule.id
+    assert "rules-catalogue" not in html
 
 
-@pytest.mark.parametrize(("page", "change", "rule", "line"), [c[1:] for c in BROKEN_PAGES], ids=[c[0] for c in BROKEN_PAGES])
-def test_a_broken_page_fails_the_strict_build_with_path_and_line(
-    tmp_path: Path, root: Path, page: str, change: Callable[[bytes], bytes], rule: str, line: Callable[[bytes], int]
-) -> None:
-    copy = tmp_path / "repo"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(".venv", "node_modules", "site", ".git", "test-artifacts", ".*cache*"))
-    original = (copy / page).read_bytes()
-    (copy / page).write_bytes(change(original))
-    result = mkdocs_build(copy, tmp_path / "site", env={"OPSKB_GIT_DATES": "false"})
-    assert result.returncode != 0
-    assert "Traceback" not in result.output, result.output[-3000:]
-    assert f"{page}:{line(original)}:1: 错误 {rule}" in result.output, result.output[-3000:]
-    assert "页面校验发现 1 个错误" in result.output
-    assert not (tmp_path / "site").exists(), "a broken tree must publish nothing"
+def test_a_new_rule_appears_in_the_catalogue_without_editing_the_page() -> None:
+    from opskb.catalogue import render
+    from opskb.rules import Rule
+
+    text = render([*RULES.values(), Rule("Z001", "warning", "新规则", "一条新规则的说明，写明检查什么和怎样修正。")])
+    assert "### Z001 新规则\n\n级别：警告。一条新规则的说明" in text
+    assert "## 其他规则（Z）" in text
+
+
+def test_links_to_sections_a_hook_writes_are_checked_against_the_generated_text() -> None:
+    home = "# 首页\n\n[规则](contributing/rules.md#n001-页面不在导航中)与[另一条](contributing/rules.md#n009-链接指向不存在的描点)。\n"
+    site = Site({"docs/index.md": home.encode(), "docs/contributing/rules.md": b"# \xe8\xa7\x84\xe5\x88\x99\n\n<!-- rules-catalogue -->\n"}, {})
+    links = [f for f in check_loaded(site) if f.rule.startswith("N00") and f.rule in ("N008", "N009")]
+    assert [(f.rule, f.col) for f in links] == [("N009", home.split("\n")[2].index("contributing/rules.md#n009") + 1)]
+    assert "是否想写 #n009-链接指向不存在的锚点" in links[0].message
+
+
+def test_an_image_in_docs_has_one_owner_rule() -> None:
+    """A referenced image under docs/ is I002's (at the reference); an unreferenced one is N007's."""
+    page = "# 首页\n\n![分层图](chart.png)\n"
+    site = Site({"docs/index.md": page.encode()}, {}, files=["docs/chart.png", "docs/stray.webp", "docs/.hidden.png"],
+                config=NAV.replace("  - 页面: page.md\n", ""))
+    assert [(f.path, f.rule) for f in check_loaded(site)] == [("docs/index.md", "I002"), ("docs/stray.webp", "N007")]
+
+
+def test_a_new_folder_needs_an_index_and_the_nav_advice_says_how_to_start_a_group() -> None:
+    pages = {"docs/index.md": b"# \xe9\xa6\x96\xe9\xa1\xb5\n\n\xe6\xad\xa3\xe6\x96\x87\xe3\x80\x82\n",
+             "docs/growth/loops.md": "# 增长回路\n\n正文。\n".encode()}
+    findings = check_loaded(Site(pages, {}, config=NAV.replace("  - 页面: page.md\n", "")))
+    assert [(f.path, f.rule) for f in findings] == [("docs/growth/loops.md", "N001"), ("docs/growth/loops.md", "N006")]
+    assert "「- 增长回路: growth/loops.md」" in findings[0].message and "先写「- 组名:」" in findings[0].message
+    assert "请新建 docs/growth/index.md" in findings[1].message

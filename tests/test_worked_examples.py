@@ -22,6 +22,7 @@ from types import ModuleType
 import pytest
 
 from conftest import load_example
+from opskb.computed import check_blocks, load_sources, parse_blocks, regenerate
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -79,26 +80,11 @@ def classify_lines(lines: list[str]) -> list[str]:
 
 
 def computed_blocks(text: str, where: str) -> list[tuple[str, str]]:
-    """Return (name, content) of every marker block; fail on malformed markers."""
-    found: list[tuple[str, str]] = []
-    current: str | None = None
-    body: list[str] = []
-    for lineno, line in enumerate(text.splitlines(), 1):
-        opening = OPEN_RE.match(line)
-        if opening:
-            assert current is None, f"{where}:{lineno}: nested computed block"
-            current, body = opening.group(1), []
-        elif line == CLOSE_LINE:
-            assert current is not None, f"{where}:{lineno}: closing marker without opening"
-            found.append((current, "\n".join(body)))
-            current = None
-        elif current is not None:
-            body.append(line)
-        else:
-            assert "<!-- computed" not in line and "<!-- /computed" not in line, \
-                f"{where}:{lineno}: marker must be alone on its line, exactly as specified"
-    assert current is None, f"{where}: computed block {current!r} is never closed"
-    return found
+    """Return (name, content) of every marker block (opskb.computed reads them for the check);
+    fail on malformed markers, with the check's Chinese message."""
+    blocks, problems = parse_blocks(text, where)
+    assert not problems, "\n".join(problem.format() for problem in problems)
+    return [(block.name, "\n".join(block.body)) for block in blocks]
 
 
 def h2_sections(lines: list[str], kinds: list[str]) -> list[tuple[str, int, int]]:
@@ -121,19 +107,30 @@ def test_examples_render_named_blocks(expected_blocks: dict[str, str]) -> None:
 
 
 def test_every_page_block_matches_the_code(expected_blocks: dict[str, str]) -> None:
-    seen = 0
-    problems = []
-    for page in pages():
-        rel = page.relative_to(ROOT)
-        for name, content in computed_blocks(page.read_text(encoding="utf-8"), str(rel)):
-            seen += 1
-            if name not in expected_blocks:
-                problems.append(f"{rel}: unknown computed block {name!r}")
-            elif content.strip() != expected_blocks[name].strip():
-                problems.append(f"{rel}: block {name!r} differs from render_blocks()")
-    assert seen, "no computed blocks found in docs/"
-    assert not problems, "\n".join(problems) \
-        + "\nrun `python examples/rfm.py` / `python examples/ltv.py` and paste their output"
+    """Rules E001/E002 of the check, on every page: the failure names the script, its data and
+    the command that regenerates the blocks."""
+    sources, failures = load_sources(ROOT)
+    assert not failures, "\n".join(f.format() for f in failures)
+    assert {name: source.text for name, source in sources.items()} == expected_blocks
+    seen = sum(len(computed_blocks(page.read_text(encoding="utf-8"), str(page))) for page in pages())
+    assert seen, "docs/ 中没有计算块"
+    problems = [f for page in pages() for f in check_blocks(page.read_text(encoding="utf-8"), str(page.relative_to(ROOT)), sources)]
+    assert not problems, "\n".join(f.format() for f in problems)
+
+
+def test_a_hand_edited_block_names_its_script_data_and_the_fix_command(expected_blocks: dict[str, str]) -> None:
+    sources, _ = load_sources(ROOT)
+    page = (DOCS / "modules/user-operations/rfm.md").read_text(encoding="utf-8")
+    block = expected_blocks["rfm-setup"]
+    edited = page.replace(block, block.replace("20 位客户", "21 位客户"), 1)
+    assert edited != page
+    [finding] = check_blocks(edited, "docs/modules/user-operations/rfm.md", sources)
+    assert finding.rule == "E001"
+    assert edited.split("\n")[finding.line - 1].startswith("分析日为")  # the edited line itself
+    assert "脚本 examples/rfm.py 用 examples/orders.csv 算出" in finding.message
+    assert "python -m opskb fix" in finding.message
+    fixed, names = regenerate(edited, sources)
+    assert (fixed, names) == (page, ["rfm-setup"])
 
 
 def test_every_rendered_block_is_shown(expected_blocks: dict[str, str]) -> None:
