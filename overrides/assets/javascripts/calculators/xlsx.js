@@ -1,0 +1,215 @@
+// Reading an Excel workbook (.xlsx, as Excel, WPS, LibreOffice and Numbers save it) into the rows
+// ./csv.js reads from a CSV: the first visible worksheet, cells as text, date cells as 2024-01-31, each
+// row with the number the spreadsheet shows. The ZIP container is unpacked by fflate (./unzip.js, built
+// from the pinned npm package); the XML is read here. No DOM access: Node's test runner imports it.
+
+import { InputError, formatDay } from "./csv.js"
+import { unzipSync } from "./unzip.js"
+
+const UTF8 = new TextDecoder("utf-8")
+// Excel's serial day 0 is 1899-12-30 (25569 days before 1970-01-01); with the 1904 system, 1904-01-01.
+const EPOCH_1900 = 25569
+const EPOCH_1904 = 24107
+
+/** True when the bytes start like an .xlsx (a ZIP archive). */
+export function isZip(bytes) {
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
+}
+
+/** True for an OLE container: an Excel 97–2003 .xls, or a workbook saved with a password. */
+export function isOle(bytes) {
+  return bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0
+}
+
+const ENTITY = /&(?:#x([0-9a-f]+)|#(\d+)|(lt|gt|amp|quot|apos));|_x([0-9a-f]{4})_/gi
+const NAMED = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" }
+
+/** XML text to a string: entities, and the _x000D_ escapes Office writes for control characters. */
+export function unescapeXml(text) {
+  if (!text.includes("&") && !text.includes("_x")) return text
+  return text.replace(ENTITY, (_, hex, dec, name, office) => {
+    if (name) return NAMED[name.toLowerCase()]
+    return String.fromCodePoint(parseInt(hex || dec || office, hex || office ? 16 : 10))
+  })
+}
+
+const ATTRIBUTE = /([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
+
+function attributes(tag) {
+  const found = {}
+  for (const [, name, double, single] of tag.matchAll(ATTRIBUTE)) {
+    // r:id whatever the relationships namespace's prefix; other prefixes dropped.
+    found[name.endsWith(":id") ? "r:id" : name.replace(/^[\w.-]+:/, "")] = unescapeXml(double ?? single)
+  }
+  return found
+}
+
+/** Every start tag <prefix:name …> (any namespace prefix), as attribute objects. */
+function tags(xml, name) {
+  const pattern = new RegExp(`<(?:[\\w.-]+:)?${name}\\b([^>]*)>`, "g")
+  return [...xml.matchAll(pattern)].map(match => attributes(match[1]))
+}
+
+const TEXT = /<(?:[\w.-]+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?t>/g
+const PHONETIC = /<(?:[\w.-]+:)?rPh\b[\s\S]*?<\/(?:[\w.-]+:)?rPh>/g
+
+/** The text of a shared string or inline string: its runs joined, phonetic guides left out. */
+function richText(xml) {
+  let text = ""
+  for (const match of xml.replace(PHONETIC, "").matchAll(TEXT)) text += match[1]
+  return unescapeXml(text)
+}
+
+function sharedStrings(xml) {
+  if (!xml) return []
+  const strings = []
+  for (const match of xml.matchAll(/<(?:[\w.-]+:)?si\b[^>]*?(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?si>)/g)) strings.push(richText(match[1] || ""))
+  return strings
+}
+
+// Built-in number formats that show a date (the Chinese and Japanese ones included), not a time only.
+const DATE_FORMAT_IDS = new Set([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58])
+
+/** A custom format code shows a date when, quoted text and [colour]/[$-locale] parts aside, it has y or d. */
+export function isDateFormat(code) {
+  return /[yd]/i.test(code.replace(/"[^"]*"|\[[^\]]*\]|\\.|_.|\*./g, ""))
+}
+
+/** Per cell style (the s attribute), whether it shows a date. */
+function dateStyles(xml) {
+  if (!xml) return []
+  const custom = new Map(tags(xml, "numFmt").map(f => [Number(f.numFmtId), f.formatCode || ""]))
+  const cellXfs = /<(?:[\w.-]+:)?cellXfs\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?cellXfs>/.exec(xml)
+  if (!cellXfs) return []
+  return tags(cellXfs[1], "xf").map(xf => {
+    const id = Number(xf.numFmtId || 0)
+    return custom.has(id) ? isDateFormat(custom.get(id)) : DATE_FORMAT_IDS.has(id)
+  })
+}
+
+/** "B" → 1, "AA" → 26: a column's index from the letters of a cell reference. */
+export function columnIndex(letters) {
+  let index = 0
+  for (let i = 0; i < letters.length; i += 1) index = index * 26 + (letters.charCodeAt(i) - 64)
+  return index - 1
+}
+
+/** A path in the package, from a relationship's Target (relative to xl/, or absolute). */
+function resolve(target) {
+  if (target.startsWith("/")) return target.slice(1)
+  const parts = ["xl"]
+  for (const part of target.split("/")) {
+    if (part === "..") parts.pop()
+    else if (part !== ".") parts.push(part)
+  }
+  return parts.join("/")
+}
+
+function unzip(bytes, wanted) {
+  try {
+    return unzipSync(bytes, { filter: file => wanted(file.name) })
+  } catch {
+    throw new InputError("文件已损坏，或不是 Excel 工作簿（.xlsx）：请在 Excel 或 WPS 中重新保存或导出后再打开。")
+  }
+}
+
+const CELL = /<(?:[\w.-]+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g
+const ROW = /<(?:[\w.-]+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?row>)/g
+const VALUE = /<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)<\/(?:[\w.-]+:)?v>/
+const INLINE = /<(?:[\w.-]+:)?is\b[^>]*>([\s\S]*?)<\/(?:[\w.-]+:)?is>/
+const REFERENCE = /\br="([A-Z]+)(\d+)"/
+const TYPE = /\bt="(\w+)"/
+const STYLE = /\bs="(\d+)"/
+const ROW_NUMBER = /\br="(\d+)"/
+const INTEGER = /^-?\d+$/
+
+/**
+ * The rows of a worksheet's XML: [{line, cells}], line being the row number the spreadsheet shows.
+ * Rows with nothing in them are left out; every row is as wide as the widest.
+ */
+export function sheetRows(xml, strings = [], dates = [], epoch = EPOCH_1900) {
+  const rows = []
+  let width = 0
+  let line = 0
+  for (const [, rowAttributes, content] of xml.matchAll(ROW)) {
+    const number = ROW_NUMBER.exec(rowAttributes)
+    line = number ? Number(number[1]) : line + 1
+    if (!content) continue
+    const cells = []
+    let column = -1
+    let filled = false
+    for (const [, cellAttributes, inner = ""] of content.matchAll(CELL)) {
+      const reference = REFERENCE.exec(cellAttributes)
+      column = reference ? columnIndex(reference[1]) : column + 1
+      const type = TYPE.exec(cellAttributes)?.[1] || "n"
+      let text
+      if (type === "inlineStr") text = richText(INLINE.exec(inner)?.[1] || "")
+      else {
+        const value = VALUE.exec(inner)
+        if (!value) continue
+        const raw = value[1]
+        if (type === "s") text = strings[Number(raw)] ?? ""
+        else if (type === "str" || type === "e") text = unescapeXml(raw)
+        else if (type === "b") text = raw === "1" ? "TRUE" : "FALSE"
+        else if (type === "d") text = raw.slice(0, 10)  // an ISO 8601 date cell (strict OOXML)
+        else {
+          const number = Number(raw)
+          const style = STYLE.exec(cellAttributes)
+          if (style && dates[Number(style[1])] && Number.isFinite(number)) {
+            text = formatDay(Math.floor(number + 0.5 / 86400) - epoch)  // to the nearest second, then the day
+          } else {
+            text = INTEGER.test(raw) || !Number.isFinite(number) ? raw : String(number)  // 262.70999999999998 → 262.71
+          }
+        }
+      }
+      while (cells.length < column) cells.push("")
+      cells[column] = text
+      if (text.trim() !== "") filled = true
+    }
+    if (!filled) continue
+    rows.push({ line, cells })
+    if (cells.length > width) width = cells.length
+  }
+  for (const { cells } of rows) while (cells.length < width) cells.push("")
+  return rows
+}
+
+/**
+ * An .xlsx file's bytes to {rows, sheet (its name), sheets (how many)}: the first visible worksheet.
+ * Anything that is not a readable workbook is an InputError with a Chinese message saying what to do.
+ */
+export function readWorkbook(bytes) {
+  try {
+    return readSheet(bytes)
+  } catch (error) {
+    if (error instanceof InputError) throw error
+    throw new InputError(`无法读取这个工作簿（${error.message}）：请在 Excel 或 WPS 中「另存为」CSV（逗号分隔）后再打开。`)
+  }
+}
+
+function readSheet(bytes) {
+  if (isOle(bytes)) {
+    throw new InputError("这是 Excel 97-2003 工作簿（.xls）或设了打开密码的工作簿，无法直接读取：请在 Excel 或 WPS 中「另存为」Excel 工作簿（.xlsx）或 CSV（逗号分隔）后再打开；有密码的请先取消密码。")
+  }
+  if (!isZip(bytes)) throw new InputError("这不是 Excel 工作簿（.xlsx）：请确认选对了文件。")
+  const meta = unzip(bytes, name => /^xl\/(workbook\.xml|_rels\/workbook\.xml\.rels|sharedStrings\.xml|styles\.xml)$/i.test(name))
+  const text = name => {
+    const key = Object.keys(meta).find(k => k.toLowerCase() === name.toLowerCase())
+    return key ? UTF8.decode(meta[key]) : ""
+  }
+  const workbook = text("xl/workbook.xml")
+  if (!workbook) throw new InputError("这个压缩文件里没有 Excel 工作簿（缺少 xl/workbook.xml）：请确认它是 .xlsx 文件，或另存为 CSV 后再打开。")
+  const relations = new Map(tags(text("xl/_rels/workbook.xml.rels"), "Relationship").map(r => [r.Id, r]))
+  const sheets = tags(workbook, "sheet").filter(s => /\/worksheet$/.test(relations.get(s["r:id"])?.Type || ""))
+  const visible = sheets.filter(s => !s.state || s.state === "visible")
+  if (!visible.length) throw new InputError("工作簿里没有可见的工作表：请在 Excel 或 WPS 中取消隐藏后再保存。")
+  const chosen = visible[0]
+  const path = resolve(relations.get(chosen["r:id"]).Target)
+  const sheetFile = unzip(bytes, name => name.toLowerCase() === path.toLowerCase())
+  const sheetBytes = Object.values(sheetFile)[0]
+  if (!sheetBytes) throw new InputError(`工作簿里找不到工作表「${chosen.name}」的内容（${path}）：文件可能已损坏，请重新保存后再打开。`)
+  const date1904 = tags(workbook, "workbookPr").some(p => p.date1904 === "1" || p.date1904 === "true")
+  const rows = sheetRows(UTF8.decode(sheetBytes), sharedStrings(text("xl/sharedStrings.xml")), dateStyles(text("xl/styles.xml")),
+    date1904 ? EPOCH_1904 : EPOCH_1900)
+  return { rows, sheet: chosen.name || "", sheets: visible.length }
+}
