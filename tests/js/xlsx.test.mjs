@@ -22,7 +22,9 @@ function workbook({ sheets, shared = null, styles = null, date1904 = false, targ
     "xl/_rels/workbook.xml.rels": strToU8(`<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${
       sheets.map((s, i) => `<Relationship Id="rId${i + 1}" Type="${WORKSHEET}" Target="${target(`sheet${i + 1}.xml`)}"/>`).join("")}</Relationships>`),
   }
-  sheets.forEach((s, i) => { files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(`<?xml version="1.0"?><worksheet ${MAIN}><sheetData>${s.xml}</sheetData></worksheet>`) })
+  sheets.forEach((s, i) => {
+    files[`xl/worksheets/sheet${i + 1}.xml`] = strToU8(s.worksheet || `<?xml version="1.0"?><worksheet ${MAIN}><sheetData>${s.xml}</sheetData></worksheet>`)
+  })
   if (shared) files["xl/sharedStrings.xml"] = strToU8(`<?xml version="1.0"?><sst ${MAIN}>${shared}</sst>`)
   if (styles) files["xl/styles.xml"] = strToU8(`<?xml version="1.0"?><styleSheet ${MAIN}>${styles}</styleSheet>`)
   return zipSync(files)
@@ -77,9 +79,10 @@ describe("reading .xlsx workbooks", () => {
   })
 
   test("prefixed XML (x:row, x:c), cells without references, absolute targets, hidden sheets", () => {
-    const prefixed = '<x:row r="1" xmlns:x="urn:x"><x:c t="inlineStr"><x:is><x:t>客户</x:t></x:is></x:c><x:c><x:v>3</x:v></x:c></x:row>'
+    const prefixed = '<?xml version="1.0"?><x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:cols><x:col min="1"/></x:cols>'
+      + '<x:sheetData><x:row r="1"><x:c t="inlineStr"><x:is><x:t>客户</x:t></x:is></x:c><x:c><x:v>3</x:v></x:c></x:row></x:sheetData></x:worksheet>'
     const { rows, sheet, sheets } = readWorkbook(workbook({
-      sheets: [{ name: "隐藏", xml: "", state: "hidden" }, { name: "导出", xml: prefixed }, { name: "说明", xml: "" }],
+      sheets: [{ name: "隐藏", xml: "", state: "hidden" }, { name: "导出", worksheet: prefixed }, { name: "说明", xml: "" }],
       target: name => `/xl/worksheets/${name}`,
     }))
     assert.deepEqual([rows, sheet, sheets], [[{ line: 1, cells: ["客户", "3"] }], "导出", 2])
@@ -125,7 +128,7 @@ describe("reading .xlsx workbooks", () => {
     let xml = '<row r="1"><c r="A1" t="inlineStr"><is><t>客户</t></is></c><c r="B1" t="inlineStr"><is><t>日期</t></is></c><c r="C1" t="inlineStr"><is><t>金额</t></is></c></row>'
     const parts = []
     for (let r = 2; r <= 100_001; r += 1) parts.push(`<row r="${r}"><c r="A${r}" t="s"><v>${r % 5}</v></c><c r="B${r}" s="1"><v>${45292 + (r % 366)}</v></c><c r="C${r}"><v>${(r % 997) / 7}</v></c></row>`)
-    xml += parts.join("")
+    xml = `<worksheet ${MAIN}><sheetData>${xml}${parts.join("")}</sheetData></worksheet>`
     const rows = sheetRows(xml, ["a", "b", "c", "d", "e"], [false, true])
     assert.equal(rows.length, 100_001)
     assert.deepEqual(rows[1].cells, ["c", "2024-01-03", String(2 / 7)])
