@@ -568,6 +568,7 @@ def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, .
 
     site = work / "site-calculators"
     timed_build(ROOT / "mkdocs.yml", site, {"OPSKB_GIT_DATES": "false"})
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     exports = {"CSV": site / "bench-orders.csv", "xlsx": site / "bench-orders.xlsx"}
     exports["CSV"].write_text(synthetic_orders(orders), encoding="utf-8")
     synthetic_workbook(exports["xlsx"], orders)
@@ -600,6 +601,7 @@ def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, .
                     page.close()
         finally:
             browser.close()
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     megabytes = {kind: path.stat().st_size / 2**20 for kind, path in exports.items()}
     shutil.rmtree(site)
     return "\n".join([
@@ -614,6 +616,8 @@ def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, .
         "「整页」从选定文件（change 事件）到结果画出后的下一帧，含读文件和渲染。", "",
         table(["CPU 降速", "工具", "文件", "读取", "计算", "读取 + 计算", "整页（选文件到出结果）"], rows),
         "", "- 目标：4× 降速下 RFM 的读取 + 计算 < 1 s（CSV 与 .xlsx）。",
+        *([f"- 测量前后的 1 分钟平均负载 {load_before:.1f} 和 {load_after:.1f}（{os.cpu_count()} 核）：负载高于核数时，数字偏大且波动大。"]
+          if load_before is not None and load_after is not None else []),
     ])
 
 

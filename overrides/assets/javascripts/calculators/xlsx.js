@@ -94,13 +94,6 @@ function dateStyles(xml) {
   })
 }
 
-/** "B" → 1, "AA" → 26: a column's index from the letters of a cell reference. */
-export function columnIndex(letters) {
-  let index = 0
-  for (let i = 0; i < letters.length; i += 1) index = index * 26 + (letters.charCodeAt(i) - 64)
-  return index - 1
-}
-
 /** A path in the package, from a relationship's Target (relative to xl/, or absolute). */
 function resolve(target) {
   if (target.startsWith("/")) return target.slice(1)
@@ -123,21 +116,6 @@ function unzip(bytes, wanted) {
 const INTEGER = /^-?\d+$/
 const SHEET_DATA = /<([\w.-]+:)?sheetData\b/
 
-/** An attribute's value in a start tag's attribute text, or null. */
-function attribute(text, name) {
-  let at = text.indexOf(name + "=")
-  while (at >= 0) {
-    const before = text.charCodeAt(at - 1)
-    if (at === 0 || before === 32 || before === 9 || before === 10 || before === 13) {
-      const open = at + name.length + 1
-      const end = text.indexOf(text[open], open + 1)
-      return end > open ? text.slice(open + 1, end) : null
-    }
-    at = text.indexOf(name + "=", at + 1)
-  }
-  return null
-}
-
 /** The text between <tag …> and </tag> inside `xml` (tag with its namespace prefix), or null. */
 function element(xml, tag) {
   let at = xml.indexOf("<" + tag)
@@ -155,8 +133,8 @@ function element(xml, tag) {
 
 /**
  * The rows of a worksheet's XML: [{line, cells}], line being the row number the spreadsheet shows.
- * Rows with nothing in them are left out; every row is as wide as the widest. A scanner with indexOf
- * rather than regular expressions: a 100,000-row sheet is 10–20 MB of XML.
+ * Rows with nothing in them are left out; every row is as wide as the widest. A scanner working with
+ * positions rather than regular expressions or substrings: a 100,000-row sheet is 10–20 MB of XML.
  */
 export function sheetRows(xml, strings = [], dates = [], epoch = EPOCH_1900) {
   const rows = []
@@ -167,18 +145,56 @@ export function sheetRows(xml, strings = [], dates = [], epoch = EPOCH_1900) {
   const rowClose = `</${prefix}row>`
   const cellOpen = `<${prefix}c`
   const cellClose = `</${prefix}c>`
-  const valueTag = `${prefix}v`
+  const valueOpen = `<${prefix}v`
+  const valueClose = `</${prefix}v>`
   const inlineTag = `${prefix}is`
   const end = xml.indexOf(`</${prefix}sheetData>`, found.index)
   const limit = end < 0 ? xml.length : end
   const dayText = new Map()  // serial day → "2024-01-31": an export has few distinct dates
   let width = 0
   let line = 0
+  // The attributes of the start tag being read: r (as row or column number), t, s.
+  let refNumber = -1
+  let refColumn = -1
+  let type = ""
+  let style = -1
+  const readAttributes = (from, to) => {
+    refNumber = -1
+    refColumn = -1
+    type = ""
+    style = -1
+    let i = from
+    while (i < to) {
+      const code = xml.charCodeAt(i)
+      if (code === 32 || code === 9 || code === 10 || code === 13) { i += 1; continue }
+      const eq = xml.indexOf("=", i)
+      if (eq < 0 || eq >= to) return
+      const quote = xml.charCodeAt(eq + 1)
+      const valueEnd = xml.indexOf(quote === 39 ? "'" : '"', eq + 2)
+      if (valueEnd < 0) return
+      if (eq === i + 1) {  // a one-letter, unprefixed name
+        const name = xml.charCodeAt(i)
+        if (name === 114) {  // r: "B12" (a cell) or "12" (a row)
+          let column = 0
+          let number = 0
+          for (let k = eq + 2; k < valueEnd; k += 1) {
+            const ch = xml.charCodeAt(k)
+            if (ch >= 65 && ch <= 90) column = column * 26 + ch - 64
+            else if (ch >= 48 && ch <= 57) number = number * 10 + ch - 48
+          }
+          refColumn = column - 1
+          refNumber = number
+        } else if (name === 116) type = xml.slice(eq + 2, valueEnd)  // t
+        else if (name === 115) style = Number(xml.slice(eq + 2, valueEnd))  // s
+      }
+      i = valueEnd + 1
+    }
+  }
   let at = xml.indexOf(rowOpen, found.index)
   while (at >= 0 && at < limit) {
     const tagEnd = xml.indexOf(">", at)
-    const number = attribute(xml.slice(at + rowOpen.length, tagEnd), "r")
-    line = number ? Number(number) : line + 1
+    readAttributes(at + rowOpen.length, tagEnd)
+    line = refNumber > 0 ? refNumber : line + 1
     if (xml.charCodeAt(tagEnd - 1) === 47) {  // <row …/>
       at = xml.indexOf(rowOpen, tagEnd)
       continue
@@ -197,39 +213,27 @@ export function sheetRows(xml, strings = [], dates = [], epoch = EPOCH_1900) {
       }
       const open = xml.indexOf(">", c)
       const empty = xml.charCodeAt(open - 1) === 47
-      const attributes = xml.slice(c + cellOpen.length, empty ? open - 1 : open)
-      let inner = ""
-      let after = open + 1
-      if (!empty) {
-        const close = xml.indexOf(cellClose, open)
-        inner = xml.slice(open + 1, close)
-        after = close + cellClose.length
-      }
-      c = xml.indexOf(cellOpen, after)
-      const reference = attribute(attributes, "r")
-      if (reference) {
-        let index = 0
-        for (let i = 0; i < reference.length; i += 1) {
-          const code = reference.charCodeAt(i)
-          if (code < 65 || code > 90) break
-          index = index * 26 + code - 64
-        }
-        column = index - 1
-      } else column += 1
-      const type = attribute(attributes, "t") || "n"
+      readAttributes(c + cellOpen.length, empty ? open - 1 : open)
+      let close = open
+      if (!empty) close = xml.indexOf(cellClose, open)
+      c = xml.indexOf(cellOpen, empty ? open : close)
+      column = refColumn >= 0 ? refColumn : column + 1
+      if (empty) continue
       let text
-      if (type === "inlineStr") text = richText(element(inner, inlineTag) || "")
+      if (type === "inlineStr") text = richText(element(xml.slice(open + 1, close), inlineTag) || "")
       else {
-        const raw = element(inner, valueTag)
-        if (raw === null) continue
+        let v = xml.indexOf(valueOpen, open)
+        if (v < 0 || v > close) continue
+        v = xml.indexOf(">", v)
+        if (xml.charCodeAt(v - 1) === 47) continue  // <v/>
+        const raw = xml.slice(v + 1, xml.indexOf(valueClose, v))
         if (type === "s") text = strings[Number(raw)] ?? ""
         else if (type === "str" || type === "e") text = unescapeXml(raw)
         else if (type === "b") text = raw === "1" ? "TRUE" : "FALSE"
         else if (type === "d") text = raw.slice(0, 10)  // an ISO 8601 date cell (strict OOXML)
         else {
           const value = Number(raw)
-          const style = attribute(attributes, "s")
-          if (style !== null && dates[Number(style)] && Number.isFinite(value)) {
+          if (style >= 0 && dates[style] && Number.isFinite(value)) {
             const day = Math.floor(value + 0.5 / 86400) - epoch  // to the nearest second, then the day
             text = dayText.get(day)
             if (text === undefined) {

@@ -59,6 +59,10 @@ export function dataLoader(prefix, { needsAmount = true, onData, onClear }) {
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files[0]
     if (!file) return
+    // A large export takes a moment: say so, and let the page paint it before the work starts.
+    status.classList.remove("opskb-tool__status--error")
+    status.textContent = `正在读取「${file.name}」（${(file.size / 2 ** 20).toFixed(1)} MB）……`
+    await new Promise(done => requestAnimationFrame(() => setTimeout(done)))
     const bytes = new Uint8Array(await file.arrayBuffer())
     if (isZip(bytes) || isOle(bytes)) {
       return load(() => {
