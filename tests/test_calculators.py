@@ -256,6 +256,19 @@ def test_an_excel_export_of_the_sample_orders_gives_the_csvs_results(js: Oracle,
             assert js(kind, from_excel) == case["expected"], f"{kind} {case['name']}"
 
 
+def test_the_benchmarks_csv_and_workbook_hold_the_same_orders(js: Oracle, tmp_path: Path) -> None:
+    from opskb.bench import synthetic_orders, synthetic_workbook
+
+    export = tmp_path / "orders.csv"
+    export.write_text(synthetic_orders(300), encoding="utf-8")
+    workbook = synthetic_workbook(tmp_path / "orders.xlsx", 300)
+    for kind, extra in (("rfm", {}), ("cohort", {"period": "week"})):
+        case = {"analysis_date": "2024-12-31", **extra}
+        from_csv = js(kind, {**case, "orders_file": str(export)})
+        assert from_csv == js(kind, {**case, "orders_file": str(workbook)})
+    assert len(from_csv["cohorts"]) >= 10  # weekly cohorts through the year: a real comparison
+
+
 # --------------------------------------------------------------------------- placeholders and the build
 
 
