@@ -99,7 +99,7 @@ def test_rfm_tool_reads_an_excel_export_as_it_reads_the_csv(tab: Tab, server: st
     loaded = len(tab.requests)
     page.locator(".opskb-tool__file").set_input_files(str(workbook))
     results_shown(page)
-    assert "工作表「订单明细」（共 2 个工作表，读的是第一个）" in page.locator(".opskb-tool__source").inner_text()
+    assert "工作表「订单明细」（共 2 个工作表，读的是第 1 个）" in page.locator(".opskb-tool__source").inner_text()
     assert [page.locator(f"select[id$=-{key}] option:checked").inner_text() for key in ("customer", "date", "amount")] == [
         "第 2 列：会员编号", "第 3 列：下单时间", "第 4 列：实付金额（元）"]
     set_analysis_day(page, "2024-12-31")

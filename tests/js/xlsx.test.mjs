@@ -96,6 +96,15 @@ describe("reading .xlsx workbooks", () => {
     assert.deepEqual([rows, sheet, sheets], [[{ line: 1, cells: ["客户", "3"] }], "导出", 2])
   })
 
+  test("a cover sheet without data in front is passed over", () => {
+    const data = '<row r="1"><c r="A1" t="inlineStr"><is><t>客户</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>C01</t></is></c></row>'
+    const cover = '<row r="1"><c r="A1" t="inlineStr"><is><t>订单导出说明</t></is></c></row>'
+    const read = readWorkbook(workbook({ sheets: [{ name: "封面", xml: cover }, { name: "订单", xml: data }, { name: "备注", xml: data }] }))
+    assert.deepEqual([read.sheet, read.index, read.sheets, read.rows.length], ["订单", 1, 3, 2])
+    const empty = readWorkbook(workbook({ sheets: [{ name: "封面", xml: cover }, { name: "空", xml: "" }] }))
+    assert.deepEqual([empty.sheet, empty.index, empty.rows.length], ["封面", 0, 1])
+  })
+
   test("a CSV and the same data in a workbook give the same records", () => {
     const csv = "客户编号,下单日期,实付金额\nC01,2024/1/31,262.71\n张三 ,2024-02-01,1200\n"
     const xml = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>'

@@ -1,7 +1,7 @@
-// Reading an Excel workbook (.xlsx, as Excel, WPS, LibreOffice and Numbers save it) into the rows
-// ./csv.js reads from a CSV: the first visible worksheet, cells as text, date cells as 2024-01-31, each
-// row with the number the spreadsheet shows. The ZIP container is unpacked by fflate (./unzip.js, built
-// from the pinned npm package); the XML is read here. No DOM access: Node's test runner imports it.
+// Reading an Excel workbook (.xlsx, as Excel, WPS and LibreOffice save it) into the rows ./csv.js reads
+// from a CSV: the first visible worksheet with data, cells as text, date cells as 2024-01-31, each row
+// with the number the spreadsheet shows. The ZIP container is unpacked by fflate (./unzip.js, built from
+// the pinned npm package); the XML is read here. No DOM access: Node's test runner imports it.
 
 import { InputError, formatDay } from "./csv.js"
 import { unzipSync } from "./unzip.js"
@@ -259,7 +259,8 @@ export function sheetRows(xml, strings = [], dates = [], epoch = EPOCH_1900) {
 }
 
 /**
- * An .xlsx file's bytes to {rows, sheet (its name), sheets (how many)}: the first visible worksheet.
+ * An .xlsx file's bytes to {rows, sheet (its name), index (its place among the visible sheets, from 0),
+ * sheets (how many are visible)}: the first visible worksheet with data, else the first visible one.
  * Anything that is not a readable workbook is an InputError with a Chinese message saying what to do.
  */
 export function readWorkbook(bytes) {
@@ -287,13 +288,18 @@ function readSheet(bytes) {
   const sheets = tags(workbook, "sheet").filter(s => /\/worksheet$/.test(relations.get(s["r:id"])?.Type || ""))
   const visible = sheets.filter(s => !s.state || s.state === "visible")
   if (!visible.length) throw new InputError("工作簿里没有可见的工作表：请在 Excel 或 WPS 中取消隐藏后再保存。")
-  const chosen = visible[0]
-  const path = resolve(relations.get(chosen["r:id"]).Target)
-  const sheetFile = unzip(bytes, name => name.toLowerCase() === path.toLowerCase())
-  const sheetBytes = Object.values(sheetFile)[0]
-  if (!sheetBytes) throw new InputError(`工作簿里找不到工作表「${chosen.name}」的内容（${path}）：文件可能已损坏，请重新保存后再打开。`)
   const date1904 = tags(workbook, "workbookPr").some(p => p.date1904 === "1" || p.date1904 === "true")
-  const rows = sheetRows(UTF8.decode(sheetBytes), sharedStrings(text("xl/sharedStrings.xml")), dateStyles(text("xl/styles.xml")),
-    date1904 ? EPOCH_1904 : EPOCH_1900)
-  return { rows, sheet: chosen.name || "", sheets: visible.length }
+  const strings = sharedStrings(text("xl/sharedStrings.xml"))
+  const dates = dateStyles(text("xl/styles.xml"))
+  // The first visible sheet with a header and a row of data: a cover or notes sheet in front is passed over.
+  let first = null
+  for (const [index, sheet] of visible.entries()) {
+    const path = resolve(relations.get(sheet["r:id"]).Target)
+    const sheetBytes = Object.values(unzip(bytes, name => name.toLowerCase() === path.toLowerCase()))[0]
+    if (!sheetBytes) throw new InputError(`工作簿里找不到工作表「${sheet.name}」的内容（${path}）：文件可能已损坏，请重新保存后再打开。`)
+    const read = { rows: sheetRows(UTF8.decode(sheetBytes), strings, dates, date1904 ? EPOCH_1904 : EPOCH_1900), sheet: sheet.name || "", index, sheets: visible.length }
+    if (read.rows.length >= 2) return read
+    first ??= read
+  }
+  return first
 }

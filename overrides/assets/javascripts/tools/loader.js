@@ -66,8 +66,8 @@ export function dataLoader(prefix, { needsAmount = true, onData, onClear }) {
     const bytes = new Uint8Array(await file.arrayBuffer())
     if (isZip(bytes) || isOle(bytes)) {
       return load(() => {
-        const { rows: read, sheet, sheets } = readWorkbook(bytes)
-        const others = sheets > 1 ? `（共 ${sheets} 个工作表，读的是第一个）` : ""
+        const { rows: read, sheet, index, sheets } = readWorkbook(bytes)
+        const others = sheets > 1 ? `（共 ${sheets} 个工作表，读的是第 ${index + 1} 个${index ? "，前面的没有数据" : ""}）` : ""
         return { rows: read, origin: `Excel 工作簿「${file.name}」的工作表「${sheet}」${others}` }
       })
     }
@@ -158,7 +158,7 @@ export function dataLoader(prefix, { needsAmount = true, onData, onClear }) {
   }
 
   const element = h("div", { className: "opskb-tool__data" },
-    h("div", { className: "opskb-tool__field" }, h("label", { htmlFor: fileInput.id }, "打开 CSV 或 Excel 文件（.csv 的 UTF-8、GBK 编码均可；.xlsx 读第一个工作表）"), fileInput),
+    h("div", { className: "opskb-tool__field" }, h("label", { htmlFor: fileInput.id }, "打开 CSV 或 Excel 文件（.csv 的 UTF-8、GBK 编码均可；.xlsx 读第一个有数据的工作表）"), fileInput),
     h("div", { className: "opskb-tool__field" }, h("label", { htmlFor: paste.id }, "或粘贴表格数据（从 Excel、WPS 复制，含表头）"), paste),
     h("div", { className: "opskb-tool__actions" }, pasteButton, sampleButton),
     mapping, problemsBox, status)
