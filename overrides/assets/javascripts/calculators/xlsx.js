@@ -299,7 +299,7 @@ function readSheet(bytes) {
     if (!sheetBytes) throw new InputError(`工作簿里找不到工作表「${sheet.name}」的内容（${path}）：文件可能已损坏，请重新保存后再打开。`)
     const read = { rows: sheetRows(UTF8.decode(sheetBytes), strings, dates, date1904 ? EPOCH_1904 : EPOCH_1900), sheet: sheet.name || "", index, sheets: visible.length }
     if (read.rows.length >= 2) return read
-    first ??= read
+    if (!first) first = read
   }
   return first
 }
