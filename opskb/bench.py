@@ -472,89 +472,152 @@ def script_graph(entry: Path) -> list[Path]:
     return seen
 
 
-def synthetic_orders(count: int, seed: int = 11) -> str:
-    """`count` orders of a year, shaped like an export: ~count/5 customers, a few heavy buyers, cents."""
+def _order_rows(count: int, seed: int) -> Iterator[tuple[str, str, int, float]]:
+    """`count` orders of 2024, shaped like an export: ~count/5 customers, a few heavy buyers, cents.
+    Rows of (order, customer, day since 1970-01-01, amount)."""
     rng = random.Random(seed)
     customers = max(1, count // 5)
-    lines = ["订单号,客户ID,下单日期,实付金额"]
     start = 19723  # 2024-01-01 as days since 1970-01-01
     for n in range(count):
         customer = int(customers * rng.random() ** 2)  # skewed: some customers buy far more often
-        day = time.strftime("%Y-%m-%d", time.gmtime((start + rng.randrange(366)) * 86400))
-        lines.append(f"O{n:07d},C{customer:06d},{day},{rng.lognormvariate(4.5, 0.8):.2f}")
+        yield f"O{n:07d}", f"C{customer:06d}", start + rng.randrange(366), round(rng.lognormvariate(4.5, 0.8), 2)
+
+
+def synthetic_orders(count: int, seed: int = 11) -> str:
+    """The orders of `_order_rows` as a CSV export."""
+    lines = ["订单号,客户ID,下单日期,实付金额"]
+    for order, customer, day, amount in _order_rows(count, seed):
+        lines.append(f"{order},{customer},{time.strftime('%Y-%m-%d', time.gmtime(day * 86400))},{amount:.2f}")
     return "\n".join(lines) + "\n"
 
 
-_RFM_IN_PAGE = """async csv => {
-  const {parseDelimited, guessColumns, readRecords, parseDate} = await import('/assets/javascripts/calculators/csv.js');
+def synthetic_workbook(path: Path, count: int, seed: int = 11) -> Path:
+    """The same orders as an Excel workbook (.xlsx): date cells in a date format, amounts as numbers."""
+    import datetime as dt
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("订单")
+    sheet.append(["订单号", "客户ID", "下单日期", "实付金额"])
+    epoch = dt.date(1970, 1, 1)
+    for order, customer, day, amount in _order_rows(count, seed):
+        date = WriteOnlyCell(sheet, epoch + dt.timedelta(days=day))
+        date.number_format = "yyyy/m/d"
+        sheet.append([order, customer, date, amount])
+    book.save(path)
+    return path
+
+
+# In the page of a tool, on bytes fetched before the clock starts: reading (decode or unpack, parse,
+# check every row) and the tool's analysis, each timed separately.
+_IN_PAGE = """async ([url, tool]) => {
+  const {decode, parseDelimited, guessColumns, readRecords, parseDate} = await import('/assets/javascripts/calculators/csv.js');
+  const {isZip, readWorkbook} = await import('/assets/javascripts/calculators/xlsx.js');
   const {analyse} = await import('/assets/javascripts/calculators/rfm.js');
+  const {cohortTable} = await import('/assets/javascripts/calculators/cohort.js');
+  const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const t0 = performance.now();
-  const {rows} = parseDelimited(csv);
-  const {records} = readRecords(rows, guessColumns(rows[0].cells));
+  const rows = isZip(bytes) ? readWorkbook(bytes).rows : parseDelimited(decode(bytes).text).rows;
+  const {records, problems} = readRecords(rows, guessColumns(rows[0].cells));
   const t1 = performance.now();
-  const result = analyse(records, parseDate('2024-12-31'));
+  const day = parseDate('2024-12-31');
+  const size = tool === 'rfm' ? analyse(records, day).customers.length : cohortTable(records, day, 'month').cohorts.length;
   const t2 = performance.now();
-  return [t1 - t0, t2 - t1, result.customers.length];
+  if (problems.length) throw new Error(problems[0].message);
+  return [t1 - t0, t2 - t1, size];
+}"""
+
+# From the file input's change event to the frame after the results were shown.
+_WATCH_WHOLE = """() => {
+  const results = document.querySelector('.opskb-tool__results');
+  window.__opskbShown = new Promise(done => new MutationObserver(() => {
+    if (!results.hidden) requestAnimationFrame(() => setTimeout(() => done(performance.now())));
+  }).observe(results, {attributes: true, attributeFilter: ['hidden']}));
+  document.querySelector('.opskb-tool__file').addEventListener('change', () => { window.__opskbChosen = performance.now() }, {capture: true});
 }"""
 
 
+_WHOLE_TIME = """async () => {
+  const late = new Promise((_, fail) => setTimeout(() => fail(new Error('结果 120 秒内没有出现')), 120000));
+  return (await Promise.race([window.__opskbShown, late])) - window.__opskbChosen;
+}"""
+
+
+def tool_weights() -> list[list[str]]:
+    """Per calculator page: the modules it loads (its tool module and their imports) and the stylesheet."""
+    from opskb.rules import CALCULATORS
+
+    css = ROOT / "overrides/assets/stylesheets/calculators.css"
+    weights = []
+    for name in CALCULATORS:
+        files = script_graph(TOOLS / f"{name}.js") + [css]
+        raw = sum(f.stat().st_size for f in files)
+        packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
+        weights.append([name, str(len(files) - 1), f"{raw:,} B", f"{packed:,} B"])
+    return weights
+
+
 def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, ...] = (1, 4), rounds: int = 3) -> str:
-    """Script weight each calculator adds, and RFM on `orders` orders in headless Chromium, throttled."""
+    """Script weight each calculator adds; reading and analysing `orders` orders (CSV and .xlsx) in the RFM
+    and cohort tools, in headless Chromium with the CPU throttled: the parts, and the whole page."""
     from playwright.sync_api import sync_playwright
 
     from opskb.reader_bench import CHROMIUM_FLAGS, chromium_path, serve
 
-    css = ROOT / "overrides/assets/stylesheets/calculators.css"
-    weights = []
-    for entry in sorted(TOOLS.glob("*.js")):
-        if entry.stem == "common":
-            continue
-        files = script_graph(entry) + [css]
-        raw = sum(f.stat().st_size for f in files)
-        packed = sum(len(gzip.compress(f.read_bytes(), 6)) for f in files)
-        weights.append([entry.stem, str(len(files) - 1), f"{raw / 1024:.1f} KB", f"{packed / 1024:.1f} KB"])
     site = work / "site-calculators"
     timed_build(ROOT / "mkdocs.yml", site, {"OPSKB_GIT_DATES": "false"})
-    export = work / "orders-100k.csv"
-    export.write_text(synthetic_orders(orders), encoding="utf-8")
-    csv_text = export.read_text(encoding="utf-8")
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    exports = {"CSV": site / "bench-orders.csv", "xlsx": site / "bench-orders.xlsx"}
+    exports["CSV"].write_text(synthetic_orders(orders), encoding="utf-8")
+    synthetic_workbook(exports["xlsx"], orders)
+    cases = [("rfm", "CSV"), ("rfm", "xlsx"), ("cohort", "CSV"), ("cohort", "xlsx")]
     rows = []
+    sizes: dict[str, int] = {}
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         try:
             version = browser.version
             for rate in throttles:
-                page = browser.new_page()
-                cdp = page.context.new_cdp_session(page)
-                page.goto(base + "/tools/rfm/", wait_until="networkidle")
-                cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
-                parse, analyse, customers = [], [], 0
-                for _ in range(rounds):
-                    p, a, customers = page.evaluate(_RFM_IN_PAGE, csv_text)
-                    parse.append(p)
-                    analyse.append(a)
-                whole = []
-                for _ in range(rounds):
-                    page.goto(base + "/tools/rfm/", wait_until="networkidle")
-                    start = time.perf_counter()
-                    page.locator(".opskb-tool__file").set_input_files(str(export))
-                    page.wait_for_selector(".opskb-tool__results:not([hidden])", timeout=120_000)
-                    whole.append((time.perf_counter() - start) * 1000)
-                rows.append([f"{rate}×", f"{statistics.median(parse):.0f} ms", f"{statistics.median(analyse):.0f} ms",
-                             f"{statistics.median(p + a for p, a in zip(parse, analyse)):.0f} ms", f"{statistics.median(whole):.0f} ms"])
-                page.close()
+                for tool, kind in cases:
+                    page = browser.new_page()
+                    cdp = page.context.new_cdp_session(page)
+                    page.goto(f"{base}/tools/{tool}/", wait_until="networkidle")
+                    cdp.send("Emulation.setCPUThrottlingRate", {"rate": rate})
+                    parts = [page.evaluate(_IN_PAGE, [f"/{exports[kind].name}", tool]) for _ in range(rounds)]
+                    sizes[tool] = parts[0][2]
+                    whole = []
+                    for _ in range(rounds):
+                        page.goto(f"{base}/tools/{tool}/", wait_until="networkidle")
+                        page.evaluate(_WATCH_WHOLE)
+                        page.locator(".opskb-tool__file").set_input_files(str(exports[kind]))
+                        whole.append(page.evaluate(_WHOLE_TIME))
+                    read = statistics.median(p[0] for p in parts)
+                    analysed = statistics.median(p[1] for p in parts)
+                    both = statistics.median(p[0] + p[1] for p in parts)
+                    rows.append([f"{rate}×", {"rfm": "RFM 分群", "cohort": "留存同期群"}[tool], kind, f"{read:.0f} ms",
+                                 f"{analysed:.0f} ms", f"{both:.0f} ms", f"{statistics.median(whole):.0f} ms"])
+                    page.close()
         finally:
             browser.close()
+    load_after = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    megabytes = {kind: path.stat().st_size / 2**20 for kind, path in exports.items()}
     shutil.rmtree(site)
     return "\n".join([
         "### 计算器", "",
-        "每个计算器页面额外加载的脚本与样式（模块及其导入的模块，再加 calculators.css；其他页面不加载）：", "",
-        table(["计算器", "模块数", "未压缩", "gzip 后"], weights), "",
-        f"RFM 分群：{orders:,} 笔订单（{customers:,} 位客户，{len(csv_text.encode()) / 2**20:.1f} MiB CSV），"
-        f"Chromium {version} 无头模式，CPU 降速用 CDP Emulation.setCPUThrottlingRate（4× 约相当于中端手机），各取 {rounds} 次的中位数。"
-        "「读取」是解析 CSV 并逐行校验，「分群」是汇总、打分和分类；「整页」从选定文件到结果表格画出，含读文件、编码检测和渲染。", "",
-        table(["CPU 降速", "读取", "分群", "读取 + 分群", "整页（选文件到出结果）"], rows),
-        "", "- 目标：4× 降速下读取 + 分群 < 1 s。",
+        "每个计算器页面额外加载的脚本与样式（工具模块及其导入的全部模块，含打包进来的 fflate 解压部分，再加 calculators.css；"
+        "其他页面不加载；字节数逐个文件相加，gzip 为逐个文件压缩后相加）：", "",
+        table(["计算器", "模块数", "未压缩", "gzip 后"], tool_weights()), "",
+        f"{orders:,} 笔订单（{sizes.get('rfm', 0):,} 位客户，按月 {sizes.get('cohort', 0)} 个同期群；CSV {megabytes['CSV']:.1f} MiB，"
+        f".xlsx {megabytes['xlsx']:.1f} MiB，由 openpyxl 写出），Chromium {version} 无头模式，"
+        f"CPU 降速用 CDP Emulation.setCPUThrottlingRate（4× 约相当于中端手机），各取 {rounds} 次的中位数。"
+        "「读取」是解码或解压、解析并逐行校验，「计算」是 RFM 打分分群或按月的同期群表；"
+        "「整页」从选定文件（change 事件）到结果画出后的下一帧，含读文件和渲染。", "",
+        table(["CPU 降速", "工具", "文件", "读取", "计算", "读取 + 计算", "整页（选文件到出结果）"], rows),
+        "", "- 目标：4× 降速下 RFM 的读取 + 计算 < 1 s（CSV 与 .xlsx）。",
+        *([f"- 测量前后的 1 分钟平均负载 {load_before:.1f} 和 {load_after:.1f}（{os.cpu_count()} 核）：负载高于核数时，数字偏大且波动大。"]
+          if load_before is not None and load_after is not None else []),
     ])
 
 

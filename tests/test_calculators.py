@@ -62,6 +62,19 @@ def test_node_unit_tests_of_the_calculation_modules_pass() -> None:
     assert passed and int(passed.group(1)) >= 40, result.stdout[-2000:]
 
 
+def test_the_bundled_unzip_module_is_what_the_pinned_packages_build() -> None:
+    """calculators/unzip.js is generated (npm run bundle) from fflate as package-lock.json pins it."""
+    if not (ROOT / "node_modules" / "fflate").is_dir() or not (ROOT / "node_modules" / "esbuild").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI 需要 node_modules：请在仓库根目录运行 npm ci")
+        pytest.skip("没有 node_modules：请在仓库根目录运行 npm ci")
+    result = subprocess.run([node(), "tests/js/bundle.mjs", "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    version = lock["packages"]["node_modules/fflate"]["version"]
+    assert (JS / "calculators/unzip.js").read_text(encoding="utf-8").startswith(f"// fflate {version} unzipSync")
+
+
 # --------------------------------------------------------------------------- JavaScript = Python on made-up inputs
 
 
@@ -192,6 +205,70 @@ def test_exact_ties_are_printed_as_python_prints_them(js: Oracle, x: float) -> N
         assert js("format", {"x": x, "digits": digits}) == {"fixed": f"{x:.{digits}f}", "percent": f"{x:.{digits}%}"}
 
 
+# --------------------------------------------------------------------------- Excel workbooks
+
+
+def orders_workbook(path: Path, *, date1904: bool = False) -> Path:
+    """The sample orders as an Excel export looks: Chinese headers, date cells (some with a time),
+    amounts in a money format, a second sheet of notes; optionally with the 1904 date system."""
+    from openpyxl import Workbook
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = Workbook()
+    if date1904:
+        book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "订单明细"
+    sheet.append(["订单编号", "会员编号", "下单时间", "实付金额（元）"])
+    for n, row in enumerate(example("rfm").load_orders()):
+        when = dt.datetime.combine(row.order_date, dt.time(23, 59, 59)) if n % 3 == 0 else row.order_date
+        sheet.append([f"O{n + 1:03d}", row.customer_id, when, row.amount])
+        sheet.cell(sheet.max_row, 3).number_format = "yyyy/m/d h:mm" if n % 3 == 0 else "yyyy/m/d"
+        sheet.cell(sheet.max_row, 4).number_format = '"¥"#,##0.00'
+    book.create_sheet("说明").append(["导出自订单系统"])
+    book.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same orders written by openpyxl (1900 and 1904 dates) and re-saved by LibreOffice Calc
+    (shared strings and its own styles, as spreadsheet programs write them)."""
+    from test_example_tools import soffice
+
+    folder = tmp_path_factory.mktemp("workbooks")
+    books = {"openpyxl": orders_workbook(folder / "openpyxl.xlsx"),
+             "openpyxl-1904": orders_workbook(folder / "openpyxl-1904.xlsx", date1904=True)}
+    out = folder / "libreoffice"
+    result = subprocess.run([soffice(), f"-env:UserInstallation=file://{folder / 'profile'}", "--headless", "--norestore",
+                             "--convert-to", "xlsx", "--outdir", str(out), str(books["openpyxl"])],
+                            capture_output=True, text=True, timeout=180)
+    books["libreoffice"] = out / "openpyxl.xlsx"
+    assert books["libreoffice"].is_file(), result.stdout + result.stderr
+    return books
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "openpyxl-1904", "libreoffice"])
+def test_an_excel_export_of_the_sample_orders_gives_the_csvs_results(js: Oracle, workbooks: dict[str, Path], writer: str) -> None:
+    for kind in ("rfm", "cohort"):
+        for case in (c for c in VECTORS[kind] if c.get("orders_csv") == "examples/orders.csv"):
+            from_excel = {**{k: v for k, v in case.items() if k not in ("orders_csv", "expected")}, "orders_file": str(workbooks[writer])}
+            assert js(kind, from_excel) == case["expected"], f"{kind} {case['name']}"
+
+
+def test_the_benchmarks_csv_and_workbook_hold_the_same_orders(js: Oracle, tmp_path: Path) -> None:
+    from opskb.bench import synthetic_orders, synthetic_workbook
+
+    export = tmp_path / "orders.csv"
+    export.write_text(synthetic_orders(300), encoding="utf-8")
+    workbook = synthetic_workbook(tmp_path / "orders.xlsx", 300)
+    for kind, extra in (("rfm", {}), ("cohort", {"period": "week"})):
+        case = {"analysis_date": "2024-12-31", **extra}
+        from_csv = js(kind, {**case, "orders_file": str(export)})
+        assert from_csv == js(kind, {**case, "orders_file": str(workbook)})
+    assert len(from_csv["cohorts"]) >= 10  # weekly cohorts through the year: a real comparison
+
+
 # --------------------------------------------------------------------------- placeholders and the build
 
 
@@ -259,7 +336,9 @@ def test_the_benchmark_weighs_each_tools_whole_module_graph() -> None:
     from opskb.bench import TOOLS, script_graph, synthetic_orders
 
     graph = {path.relative_to(JS).as_posix() for path in script_graph(TOOLS / "rfm.js")}
-    assert graph == {"tools/rfm.js", "tools/common.js", "calculators/csv.js", "calculators/format.js", "calculators/rfm.js"}
+    assert graph == {"tools/rfm.js", "tools/common.js", "tools/loader.js", "calculators/csv.js", "calculators/format.js", "calculators/rfm.js",
+                     "calculators/xlsx.js", "calculators/unzip.js"}
+    assert "tools/loader.js" not in {path.relative_to(JS).as_posix() for path in script_graph(TOOLS / "ltv.js")}
     lines = synthetic_orders(200).splitlines()
     assert len(lines) == 201 and lines[0] == "订单号,客户ID,下单日期,实付金额"
     assert len({line.split(",")[1] for line in lines[1:]}) < 60  # repeat buyers, as real exports have

@@ -12,6 +12,7 @@ import pytest
 
 from calculator_vectors import example
 from conftest import ARTIFACTS, SETTLED, Tab, axe_findings, axe_source, open_tab
+from test_calculators import orders_workbook
 
 pytestmark = pytest.mark.browser
 
@@ -91,15 +92,39 @@ def test_rfm_tool_reads_a_gbk_export_and_names_the_rows_it_cannot_read(tab: Tab,
     assert tab.errors == []
 
 
-def test_rfm_tool_refuses_a_workbook_with_a_chinese_way_out(tab: Tab, server: str, tmp_path: Path) -> None:
-    workbook = tmp_path / "orders.xlsx"
-    workbook.write_bytes(b"PK\x03\x04" + b"\x00" * 64)
+def test_rfm_tool_reads_an_excel_export_as_it_reads_the_csv(tab: Tab, server: str, tmp_path: Path) -> None:
+    workbook = orders_workbook(tmp_path / "订单导出.xlsx")
+    page = tab.page
+    page.goto(server + "/tools/rfm/", wait_until="networkidle")
+    loaded = len(tab.requests)
+    page.locator(".opskb-tool__file").set_input_files(str(workbook))
+    results_shown(page)
+    assert "工作表「订单明细」（共 2 个工作表，读的是第 1 个）" in page.locator(".opskb-tool__source").inner_text()
+    assert [page.locator(f"select[id$=-{key}] option:checked").inner_text() for key in ("customer", "date", "amount")] == [
+        "第 2 列：会员编号", "第 3 列：下单时间", "第 4 列：实付金额（元）"]
+    set_analysis_day(page, "2024-12-31")
+    page.wait_for_function("document.querySelector('[role=status]').textContent.includes('2024-12-31')")
+    assert [row[2] for row in table_rows(page, "按类别汇总")] == ["6", "2", "3", "1", "1", "3", "2", "2"]
+    assert "20 位客户的 91 笔订单" in page.locator(".opskb-tool [role=status]").first.inner_text()
+    assert [url for url in tab.requests[loaded:] if not url.endswith("/assets/images/favicon.png")] == []
+    assert tab.errors == []
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "另存为」Excel 工作簿（.xlsx）或 CSV"),
+    (b"PK\x03\x04" + b"\x00" * 64, "文件已损坏，或不是 Excel 工作簿（.xlsx）"),
+], ids=["xls-or-password", "damaged"])
+def test_rfm_tool_refuses_an_unreadable_workbook_with_a_chinese_way_out(tab: Tab, server: str, tmp_path: Path, content: bytes, message: str) -> None:
+    workbook = tmp_path / "orders.xls"
+    workbook.write_bytes(content)
     page = tab.page
     page.goto(server + "/tools/rfm/")
     page.locator(".opskb-tool__file").set_input_files(str(workbook))
     status = page.locator(".opskb-tool__status--error")
     status.wait_for()
-    assert "另存为」CSV" in status.inner_text()
+    assert message in status.inner_text()
+    assert page.locator(".opskb-tool__results").is_hidden()
+    assert tab.errors == []
 
 
 def test_ab_tool_sample_size_equals_the_ab_pages_worked_figure(tab: Tab, server: str) -> None:

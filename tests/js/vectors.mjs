@@ -10,18 +10,27 @@ import { cohortTable } from "../../overrides/assets/javascripts/calculators/coho
 import { decode, guessColumns, parseDate, parseDelimited, readRecords } from "../../overrides/assets/javascripts/calculators/csv.js"
 import { fixed, percent } from "../../overrides/assets/javascripts/calculators/format.js"
 import { formulas } from "../../overrides/assets/javascripts/calculators/ltv.js"
+import { isZip, readWorkbook } from "../../overrides/assets/javascripts/calculators/xlsx.js"
 import { analyse } from "../../overrides/assets/javascripts/calculators/rfm.js"
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url))
 export const VECTORS = JSON.parse(readFileSync(new URL("../fixtures/calculator-vectors.json", import.meta.url), "utf8"))
 
-/** A case's orders as records: a repository CSV read as a reader's file is (decode, parse, map), or inline rows. */
+/** A file's rows as the tools read it: an .xlsx workbook's first visible sheet, or decoded CSV text. */
+export function fileRows(path) {
+  const bytes = new Uint8Array(readFileSync(path))
+  return isZip(bytes) ? readWorkbook(bytes).rows : parseDelimited(decode(bytes).text).rows
+}
+
+/**
+ * A case's orders as records: a repository CSV (orders_csv) or any CSV or .xlsx file (orders_file, a path)
+ * read as a reader's file is (decode or unpack, parse, map), or inline rows.
+ */
 export function records(input) {
-  if (input.orders_csv) {
-    const { text } = decode(new Uint8Array(readFileSync(ROOT + input.orders_csv)))
-    const { rows } = parseDelimited(text)
+  if (input.orders_csv || input.orders_file) {
+    const rows = fileRows(input.orders_file || ROOT + input.orders_csv)
     const { records: read, problems } = readRecords(rows, guessColumns(rows[0].cells))
-    if (problems.length) throw new Error(problems.map(p => p.message).join("\n"))
+    if (problems.length) throw new Error(problems.map(p => p.message).join(" "))
     return read
   }
   return input.orders.map(([customer, date, amount]) => ({ customer, day: parseDate(date), amount }))

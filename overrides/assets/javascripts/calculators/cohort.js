@@ -26,9 +26,14 @@ export function periodLabel(index, period) {
 export function cohortTable(records, analysisDay, period = "month") {
   const last = periodIndex(analysisDay, period)
   const active = new Map()
+  const periodOf = new Map()  // an export has few distinct days and many rows
   for (const { customer, day } of records) {
     if (day > analysisDay) continue
-    const p = periodIndex(day, period)
+    let p = periodOf.get(day)
+    if (p === undefined) {
+      p = periodIndex(day, period)
+      periodOf.set(day, p)
+    }
     const seen = active.get(customer)
     if (seen === undefined) active.set(customer, { first: p, periods: new Set([p]) })
     else {

@@ -19,13 +19,6 @@ export function decode(bytes) {
   }
 }
 
-/** True when the bytes start like a zip archive: an .xlsx or .xls saved workbook, not a CSV. */
-export function looksLikeWorkbook(bytes) {
-  const zip = bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04
-  const ole = bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0
-  return zip || ole
-}
-
 function guessDelimiter(text) {
   const end = text.search(/\r|\n/)
   const first = (end < 0 ? text : text.slice(0, end)).replace(/"[^"]*"/g, "")
@@ -207,6 +200,10 @@ export function readRecords(rows, mapping) {
       problems.push({ line, message: `第 ${line} 行的客户 ID 为空。` })
       continue
     }
+    if (!rawDate) {
+      problems.push({ line, message: `第 ${line} 行的日期为空。` })
+      continue
+    }
     if (day === null) {
       problems.push({ line, message: `第 ${line} 行的日期「${rawDate}」无法识别；请用 2024-01-31、2024/1/31 或 2024年1月31日 这样的写法。` })
       continue
@@ -214,6 +211,10 @@ export function readRecords(rows, mapping) {
     if (mapping.amount >= 0) {
       const rawAmount = cells[mapping.amount].trim()
       amount = parseAmount(rawAmount)
+      if (!rawAmount) {
+        problems.push({ line, message: `第 ${line} 行的金额为空。` })
+        continue
+      }
       if (amount === null) {
         problems.push({ line, message: `第 ${line} 行的金额「${rawAmount}」不是数字。` })
         continue

@@ -4,7 +4,8 @@
 import { cohortTable } from "../calculators/cohort.js"
 import { formatDay, toCsv } from "../calculators/csv.js"
 import { percent } from "../calculators/format.js"
-import { dataLoader, downloadButton, h, mountAll, privacyNote, radioGroup } from "./common.js"
+import { downloadButton, h, mountAll, privacyNote, radioGroup } from "./common.js"
+import { dataLoader } from "./loader.js"
 
 const SVG = "http://www.w3.org/2000/svg"
 const UNIT = { week: "周", month: "月" }

@@ -3,7 +3,8 @@
 import { formatDay } from "../calculators/csv.js"
 import { fixed, percent } from "../calculators/format.js"
 import { ACTIONS, EXAMPLE_THRESHOLDS, analyse } from "../calculators/rfm.js"
-import { dataLoader, downloadButton, h, mountAll, numberField, privacyNote, radioGroup, table } from "./common.js"
+import { downloadButton, h, mountAll, numberField, privacyNote, radioGroup, table } from "./common.js"
+import { dataLoader } from "./loader.js"
 import { toCsv } from "../calculators/csv.js"
 
 const SHOWN_CUSTOMERS = 50
