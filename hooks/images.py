@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
@@ -27,6 +28,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+@event_priority(10)  # before the plugins: the lightbox reads the meta, the whole-book page copies the HTML
 def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
     # Figures show at the size they are drawn for (their viewBox), capped to the column by the theme.
     img = Path(config.config_file_path).parent / "img"
