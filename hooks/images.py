@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from opskb.figures import size_figures, view_box_size
 from opskb.publish import beside_docs
 
 
@@ -26,7 +28,18 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
-def on_page_content(html: str, page: Page, **kwargs: object) -> str:
+@event_priority(10)  # before the plugins: the lightbox reads the meta, the whole-book page copies the HTML
+def on_page_content(html: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
+    # Figures show at the size they are drawn for (their viewBox), capped to the column by the theme.
+    img = Path(config.config_file_path).parent / "img"
+
+    def size_of(site_path: str) -> tuple[float, float] | None:
+        path = img / site_path.removeprefix("img/")
+        if not site_path.startswith("img/") or not path.is_file():
+            return None
+        return view_box_size(path.read_bytes())
+
+    html = size_figures(html, page.url, size_of)
     # A page without images needs no lightbox: mkdocs-glightbox skips its 70 KB of script and style
     # on pages whose meta says `glightbox: false` (most pages, the home page included).
     if "<img" not in html:

@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 
 from opskb.repo import repo_url
 
 
+@event_priority(50)  # before the plugins: print-site makes its page (and edit link) in on_config
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if not config.repo_url:
         config.repo_url = repo_url(os.environ, Path(config.config_file_path).parent)

@@ -40,6 +40,7 @@ COMMANDS: dict[str, Command] = {
     "check": Command("opskb.cli:main", "运行全部校验规则（页面、图片、导航、链接、排版、计算块）"),
     "fix": Command("opskb.commands:fix", "自动修正中英文排版，并重新生成计算块"),
     "build": Command("opskb.commands:build", "严格构建网站到 site/（出错时不生成任何文件）"),
+    "pdf": Command("opskb.pdf:main", "把全书打印成 site/yunying-zhishiku.pdf（需先 build；用 Chromium）"),
     "test": Command("opskb.commands:test", "运行全部测试"),
     "bench": Command("opskb.bench:main", "性能基准：打印速度与体积的实测数字"),
     "setup": Command("opskb.commands:setup", "只安装依赖（开发容器创建时运行）"),
