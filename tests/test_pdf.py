@@ -8,13 +8,14 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import installed_chromium
 from opskb.config import NavEntry, parse_config
-from opskb.pdf import PDF_NAME, PdfError, build_book, main, make_pdf, print_book
+from opskb.pdf import PDF_NAME, PdfError, main, make_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 LEFT_OUT = ("contributing/",)  # the contributors' guide stays on the site (mkdocs.yml: print-site exclude)
@@ -51,18 +52,23 @@ def squeeze(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def book(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Path:
     chromium = installed_chromium()
     if chromium is None:
         reason = "没有找到 Chromium：请运行 apt-get install chromium"
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
+    # The real command, in its own process: the suite's browser fixture keeps Playwright's sync API
+    # running in this one, and a second sync session cannot start inside it.
     folder = tmp_path_factory.mktemp("book")
-    build_book(folder / "site")
-    pdf = folder / PDF_NAME
-    print_book(folder / "site", pdf, chromium)
-    return pdf
+    shutil.copytree(site, folder / "site")
+    result = subprocess.run(
+        [sys.executable, "-m", "opskb", "pdf", "--site-dir", str(folder / "site")],
+        cwd=ROOT, env={**os.environ, "CHROMIUM_PATH": chromium}, capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return folder / "site" / PDF_NAME
 
 
 pytestmark = pytest.mark.browser
