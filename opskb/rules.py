@@ -95,8 +95,8 @@ _RULE_LIST = [
          bad="---\ndescription: [未闭合的方括号\n---\n\n# 页面标题\n\n正文。",
          good="---\ndescription: 一句话说明本页内容。\n---\n\n# 页面标题\n\n正文。"),
     Rule("F003", "error", "引用的文件片段不存在",
-         "`--8<--` 会把仓库中的文件（路径相对于仓库根目录）嵌入页面，常用于展示 examples/ 中的代码。"
-         "文件不存在时会报告这条规则。修正方法：核对路径和大小写。"),
+         "`--8<-- \"rfm.py\"` 会把 includes/ 或 examples/ 中的文件（路径相对于这两个目录）嵌入页面，常用于展示 examples/ 中的代码；"
+         "其他目录、隐藏文件、网址和绝对路径都不能嵌入。文件不存在或不在这两个目录中时会报告这条规则。修正方法：核对路径和大小写。"),
     Rule("H001", "error", "页面没有一级标题", "每个页面都以一个一级标题（页面标题）开头：在第一行写「# 页面标题」，页首元数据之后也一样。",
          bad="正文直接开始，没有标题。", good="# 页面标题\n\n正文。"),
     Rule("H002", "error", "页面有多个一级标题",
@@ -255,6 +255,40 @@ _RULE_LIST = [
          "写错名称时计算器不会出现，所以构建会停下来提示。修正方法：改成上面四个名称之一。",
          bad='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm-tool"></div>\n\n正文。',
          good='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm"></div>\n\n正文。'),
+    Rule("S004", "error", "渲染后的页面含不允许的 HTML",
+         "构建时，每个页面渲染出的 HTML 都要经过安全清理：只允许 Markdown 及其扩展、术语链接、计算器占位符和图片灯箱生成的标签、属性和地址"
+         "（链接只能是本站页面、https、http 或 mailto，图片只能来自本站）。清理时要删掉的任何内容（脚本、事件属性、`<style>`、`<meta>`、"
+         "`<svg>`、远程图片、`srcset`、`style=` 中的外部地址、灯箱的 `data-title` 说明、主题保留的 class 和 id 等）都会让构建失败，"
+         "报错指出页面和能追溯到的源文件行。标题（页面、导航和目录中的）也不能含 `<` `>` `\"`。"
+         "这条规则在构建时检查 Markdown 真正渲染出的结果，片段、脚注、提示框里的内容也一样。修正方法：改用 Markdown 写法，或删除这段 HTML。"),
+    Rule("S005", "error", "页首元数据的键或值不允许",
+         "页首元数据（页面开头 `---` 之间，或第一行起的「键: 值」）只能写 `title`、`description`、`hide`、`search`："
+         "`template`、`scripts`、`styles` 等会改变页面加载内容的键不允许（构建钩子自己设置的项也不能由页面写）。"
+         "`title` 和 `description` 是一行纯文字，不含 `<` `>` `\"`；`hide` 是 navigation、toc、footer 等的列表。",
+         bad="---\ndescription: 简介\ntemplate: ../../etc/passwd\n---\n\n# 页面标题\n\n正文。",
+         good="---\ndescription: 一句话说明本页内容。\n---\n\n# 页面标题\n\n正文。"),
+    Rule("S006", "error", "attr_list 属性不允许",
+         "`{: #锚点 .类名 }` 只能给元素加 id、class 和图片的 width、height。`{: onclick=… }`、`{: href=… }`、`{: style=… }`、"
+         "灯箱说明 `data-title`/`data-description` 等其他属性都不允许。修正方法：删去这些属性。",
+         bad="# 页面标题\n\n正文。\n{: data-title=\"说明\" }",
+         good="# 页面标题\n\n正文。\n{: #intro .lead }"),
+    Rule("F004", "error", "docs/ 中有不允许的文件",
+         "docs/ 只放 Markdown 页面（.md）和 mkdocs.yml 中 `extra_css` 列出的样式表：其他文件（.html、.js、.svg、.txt……）会被原样发布，"
+         "不经过任何检查；与主题文件同名的文件（如 assets/javascripts/bundle.*.js、assets/stylesheets/main.*.css、search/ 下的文件）"
+         "会替换主题的文件。图片放在 img/，下载用的数据放在 examples/。"),
+    Rule("F005", "error", "符号链接",
+         "docs/、img/、includes/、examples/ 中不允许符号链接（包括 git 中以符号链接模式 120000 提交的文件）："
+         "它可能指向仓库外的文件（如 /etc/passwd、/proc/self/environ 或 .git），在构建时被发布或嵌入页面。请提交真实的文件。"),
+    Rule("F006", "error", "隐藏文件",
+         "docs/、img/、includes/、examples/ 中不允许以 . 开头的文件或目录：它们不显示在多数文件管理器里，审阅时容易漏看。请删除，或改成正常的文件名。"),
+    Rule("F007", "error", "页面过大、行过长或嵌套过深",
+         "为了让检查和构建始终快速、不会崩溃：每个页面不超过 200 KB，每行不超过 4000 个字符，列表和引用最多嵌套 16 层。"
+         "超出时请拆分页面、给长段落分行，或减少嵌套层级。"),
+    Rule("F008", "error", "样式表从外部加载资源",
+         "docs/ 中的样式表（mkdocs.yml 的 `extra_css`）不能用 `@import`，`url()` 也只能是本站的相对路径：网站不从其他网站加载任何内容。"),
+    Rule("N011", "error", "重定向目标不是站内页面",
+         "mkdocs.yml 中 `redirects` 的 `redirect_maps` 把旧地址（已删除或改名的 .md 路径）指向 docs/ 中现有的页面（.md 路径，可带 #锚点）："
+         "不能指向外部网址或不存在的页面，旧地址也不能是现有页面。"),
     Rule("K002", "error", "计算器占位符写法不对",
          "占位符要顶格、单独占一行，前后各空一行，并且正好写成 `<div class=\"opskb-calculator\" data-calculator=\"名称\"></div>`："
          "不加其他属性，标签之间不写内容，也不放进提示框（`!!!`）里。否则 Markdown 会把它当成普通文字，或者安全检查会去掉它。修正方法：照正确示例重写这一行。",
@@ -297,6 +331,8 @@ _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _ABBR_DEFINITION = re.compile(r"^\s*\*\[[^\]]+\]\s*:")
 # pymdownx.snippets: `--8<-- "examples/rfm.py"` pulls a file (relative to the repository root) in.
 _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])([^"']+)\1""")
+_SNIPPET_FENCE = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
+SNIPPET_FOLDERS = ("includes", "examples")  # mkdocs.yml: pymdownx.snippets base_path
 
 
 def default_slugify(text: str) -> str:
@@ -582,8 +618,12 @@ def check_page(
     `images` are the files under img/ as repository paths (e.g. img/rfm-segments.svg);
     `exists` tells whether a repository path is a file (for snippet includes).
     """
+    if (limit := check_limits(text, path)) is not None:
+        return PageResult([limit], [])  # nothing else is parsed: no rule may hang or overflow
     image_set = set(images)
     body, findings = _split_front_matter(text, path)
+    findings += check_front_matter(text, path)
+    findings += check_attr_lists(body, path)
     body, shifts = _dedent_containers(body)
     lines = body.split("\n")
     tokens = _inline_tokens(body)
@@ -699,9 +739,9 @@ def check_page(
         elif token.nesting >= 0:
             mark_content()
 
-    for number, line in enumerate(lines, start=1):
-        if (match := _SNIPPET.match(line)) and not _snippet_ok(match.group(2), exists):
-            findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
+    for number, col, target in snippet_targets(lines):
+        if (problem := _snippet_problem(target, exists)) is not None:
+            findings.append(Finding(path, number, col_of(number, col), "F003", problem))
     findings.extend(check_headings(headings, content_after, path))
     h1 = next((h for h in headings if h.level == 1), None)
     anchors = {h.anchor for h in headings if h.anchor} | set(_EXPLICIT_ID.findall(body)) | set(_HTML_ID.findall(body))
@@ -751,9 +791,123 @@ def _inline_tokens(body: str) -> list[Token]:
     return tokens
 
 
-def _snippet_ok(target: str, exists: Callable[[str], bool]) -> bool:
-    normalized = posixpath.normpath(re.sub(r"(:-?\d*)+$", "", target))  # drop a line range like :10:20
-    return not normalized.startswith(("../", "/")) and exists(normalized)
+def snippet_targets(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line, column, file) of every file `--8<--` pulls in: `--8<-- "file"` on one line, or one file
+    per line between two lines of `--8<--` (the block form)."""
+    found: list[tuple[int, int, str]] = []
+    block = False
+    for number, line in enumerate(lines, start=1):
+        if _SNIPPET_FENCE.match(line):
+            block = not block
+            continue
+        if block:
+            name = line.strip()
+            if name and not name.startswith(";"):
+                found.append((number, len(line) - len(line.lstrip()) + 1, name))
+        elif match := _SNIPPET.match(line):
+            found.append((number, match.start(2) + 1, match.group(2)))
+    if block:  # an unclosed block: pymdownx reads to the end of the page
+        pass
+    return found
+
+
+def _snippet_problem(target: str, exists: Callable[[str], bool]) -> str | None:
+    """Why a snippet's file cannot be embedded; files come from includes/ or examples/ only
+    (mkdocs.yml: pymdownx.snippets base_path, restrict_base_path), named relative to that folder."""
+    name = re.sub(r"(:-?\d*)+$", "", target.strip())  # drop a line range like :10:20
+    name = re.sub(r":[A-Za-z_][\w-]*$", "", name)  # or a section name
+    folders = "、".join(f"{folder}/" for folder in SNIPPET_FOLDERS)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name) or name.startswith(("/", "\\")) or "\\" in name:
+        return f"--8<-- 只能嵌入 {folders} 中的文件，不能是网址或绝对路径「{name}」；请把内容放进 examples/ 或 includes/。"
+    normalized = posixpath.normpath(name)
+    if normalized == ".." or normalized.startswith("../") or any(part.startswith(".") for part in normalized.split("/")):
+        return f"--8<-- 只能嵌入 {folders} 中的文件（不含隐藏文件），「{name}」不在其中；请写相对于这两个目录的路径，如 rfm.py。"
+    if not any(exists(f"{folder}/{normalized}") for folder in SNIPPET_FOLDERS):
+        meant = f"；路径写相对于 {folders} 的部分，如「{normalized.split('/', 1)[1]}」" if normalized.startswith(tuple(f"{f}/" for f in SNIPPET_FOLDERS)) else ""
+        return f"找不到要嵌入的文件 {name}（在 {folders} 中查找）{meant}；请修正路径或补上文件。"
+    return None
+
+
+# --------------------------------------------------------------------------- limits, front matter, attr_list
+
+MAX_PAGE_BYTES = 200 * 1024
+MAX_LINE = 4000
+MAX_NESTING = 16
+_CONTAINER_PREFIX = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+
+
+def check_limits(text: str, path: str) -> Finding | None:
+    """F007: a page too large, a line too long or containers nested too deep for the parsers."""
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_PAGE_BYTES:
+        return Finding(path, 1, 1, "F007", f"页面有 {size // 1024} KB，超过 {MAX_PAGE_BYTES // 1024} KB 的上限；请拆成几个页面。")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if len(line) > MAX_LINE:
+            return Finding(path, number, 1, "F007", f"这一行有 {len(line)} 个字符，超过 {MAX_LINE} 的上限；请分段或换行。")
+        depth, at = 0, 0
+        while depth <= MAX_NESTING and (match := _CONTAINER_PREFIX.match(line, at)) and match.end() > at:
+            depth, at = depth + 1, match.end()
+        indent = len(line) - len(line.lstrip(" \t"))
+        if depth > MAX_NESTING or indent // 4 > MAX_NESTING * 2:
+            return Finding(path, number, 1, "F007", f"列表或引用嵌套超过 {MAX_NESTING} 层（或缩进过深）；请减少嵌套层级。")
+    return None
+
+
+def check_front_matter(text: str, path: str) -> list[Finding]:
+    """S005: the metadata MkDocs itself reads (YAML between ---, or MultiMarkdown `key: value` lines
+    at the top), keys from a list and plain values."""
+    from mkdocs.utils.meta import get_data  # what the build reads, opener quirks included
+
+    from opskb.sanitize import front_matter_problems
+
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        _, meta = get_data(normalized)
+    except Exception:  # malformed YAML is F002's; MkDocs then ignores the block
+        return []
+    lines = normalized.split("\n")
+    findings = []
+    for key, message in front_matter_problems(meta if isinstance(meta, dict) else {}):
+        number = next((n for n, line in enumerate(lines[:200], start=1) if line.lstrip().lower().startswith(f"{key.lower()}:")), 1)
+        findings.append(Finding(path, number, 1, "S005", message))
+    return findings
+
+
+_ATTR_LIST = re.compile(r"\{(:?)[ ]*([^}\n ][^}\n]*)\}")
+_ATTR_TOKEN = re.compile(r"""([^\s=}]+)=(?:"[^"]*"|'[^']*'|[^\s}]*)|(\S+)""")
+ATTR_LIST_KEYS = ("width", "height")
+
+
+def check_attr_lists(body: str, path: str) -> list[Finding]:
+    """S006: `{: … }` may give an element an id, classes and (images) a width and height, nothing else."""
+    findings = []
+    fence: str | None = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        stripped = line.strip()
+        if (match := _FENCE.match(line)) is not None:
+            marker = match.group(2)
+            if fence is None:
+                fence = marker
+                continue
+            if marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+                continue
+        if fence is not None or "{" not in line or not stripped:
+            continue
+        visible = re.sub(r"(`+).*?\1", lambda m: " " * len(m.group(0)), line)
+        for group in _ATTR_LIST.finditer(visible):
+            colon, inner = group.group(1), group.group(2)
+            for token in _ATTR_TOKEN.finditer(inner):
+                key, word = token.group(1), token.group(2)
+                if key is not None and key.lower() in ATTR_LIST_KEYS:
+                    continue
+                if word is not None and (word.startswith(("#", ".")) or not (colon or "=" in inner)):
+                    continue
+                name = key or word
+                findings.append(Finding(path, number, group.start() + 1, "S006",
+                                        f"{{: }} 中的「{name}」不允许：attr_list 只能写 #锚点、.类名、width= 和 height=；请删去它。"))
+                break
+    return findings
 
 
 def _only_comments(html: str) -> bool:
