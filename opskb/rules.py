@@ -152,10 +152,11 @@ _RULE_LIST = [
     Rule("I008", "warning", "图片未被任何页面使用",
          "img/ 中没有页面引用的文件会被报告，提醒删除多余文件或补上引用。某个页面把这张图片的文件名写错时（I001 已建议改用它），"
          "不再报告这一条。"),
-    Rule("I009", "error", "SVG 含脚本或外部引用",
-         "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 中不允许出现 `<script>`、`<foreignObject>`、"
-         "`onload=` 等事件属性，也不允许引用外部资源（如远程图片、@import 的字体）。用绘图软件导出 SVG 时请选择「不嵌入脚本」"
-         "「字体转为路径或使用系统字体」。"),
+    Rule("I009", "error", "SVG 含不允许的元素或属性",
+         "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 只能用 SVG 命名空间中的绘图元素（path、rect、text、g、"
+         "marker、渐变等）和它们的外观属性：`<script>`、`<foreignObject>`、`<a>`、`<use>`、`<image>`、`<animate>`/`<set>`、`<style>`、"
+         "其他命名空间的元素、`onload=` 等事件属性、`href`、`style=`、`<!DOCTYPE>` 和外部 `url()` 都不允许。"
+         "用绘图软件导出 SVG 时请选择「不嵌入脚本」「样式写成属性」「字体使用系统字体」。"),
     Rule("S001", "error", "页面含危险 HTML 标签",
          "页面来自公开的拉取请求，因此不允许 `<script>`、`<iframe>`、`<object>`、`<embed>`、`<form>` 等可执行代码或嵌入外部内容的标签。"
          "写在代码块里作为示例则没有问题。",
@@ -933,23 +934,52 @@ def check_image_file(path: str, data: bytes, *, symlink_outside: bool = False) -
     return findings
 
 
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+# Drawing elements and presentation attributes only: nothing that runs, animates, links, embeds or
+# loads (no script, foreignObject, a, use, image, animate/set, style, iframe, feImage, …).
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "defs", "title", "desc", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "marker", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "symbol",
+})
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points", "width", "height",
+    "viewbox", "preserveaspectratio", "transform", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
+    "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline",
+    "alignment-baseline", "letter-spacing", "dx", "dy", "role", "aria-labelledby", "aria-label", "aria-hidden",
+    "marker-start", "marker-mid", "marker-end", "refx", "refy", "markerwidth", "markerheight", "markerunits", "orient",
+    "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "patternunits", "clip-path",
+    "clippathunits", "mask", "version", "xml:space", "lang", "xml:lang", "visibility", "display",
+})
+_SVG_URL = re.compile(r"url\(\s*['\"]?(?!#)", re.IGNORECASE)  # only url(#local-id) may be referenced
+
+
 def _check_svg(path: str, data: bytes) -> list[Finding]:
+    """I009: one namespace (SVG), drawing elements and presentation attributes from a list."""
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        return [Finding(path, 1, 1, "I009", "SVG 含 <!DOCTYPE> 或 <!ENTITY>；请删除（用绘图软件重新导出为普通 SVG）。")]
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, ValueError):
         return [Finding(path, 1, 1, "I009", "SVG 不是合法的 XML；请用编辑器重新导出。")]
     for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if tag in ("script", "foreignobject"):
-            return [Finding(path, 1, 1, "I009", f"SVG 含 <{tag}>，打开图片时会执行代码；请删除后再提交。")]
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        namespace, _, local = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
+        tag = local.lower()
+        if namespace != SVG_NAMESPACE:
+            return [Finding(path, 1, 1, "I009", f"SVG 中的 <{local}> 不属于 SVG 命名空间（{namespace or '无命名空间'}）；只允许 SVG 的绘图元素，请删除它。")]
+        if tag not in SVG_ELEMENTS:
+            return [Finding(path, 1, 1, "I009", f"SVG 含 <{local}>，不在允许的绘图元素之列（不允许脚本、动画、链接、嵌入和样式表）；请删除后再提交。")]
         for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                return [Finding(path, 1, 1, "I009", f"SVG 含事件属性 {local}=；请删除。")]
-            if local == "href" and (urlsplit(value).scheme or value.startswith("//")):
-                return [Finding(path, 1, 1, "I009", f"SVG 引用了外部资源 {value}；请把内容画进 SVG 本身。")]
-        if tag == "style" and element.text and ("@import" in element.text or "url(http" in element.text):
-            return [Finding(path, 1, 1, "I009", "SVG 的样式从外部加载资源（@import 或远程 url()）；请删除。")]
+            attr_ns, _, attr_local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+            key = attr_local.lower() if not attr_ns else ("xml:" + attr_local.lower() if attr_ns.endswith("XML/1998/namespace") else "")
+            if key.startswith("on"):
+                return [Finding(path, 1, 1, "I009", f"SVG 含事件属性 {attr_local}=，打开图片时会执行代码；请删除。")]
+            if key not in SVG_ATTRIBUTES:
+                return [Finding(path, 1, 1, "I009", f"SVG 的 <{local}> 有不允许的属性 {attr_local}=（不允许链接、样式和外部引用）；请删除。")]
+            if _SVG_URL.search(value) or "javascript:" in value.lower():
+                return [Finding(path, 1, 1, "I009", f"SVG 的 {attr_local}= 引用了外部资源；只能引用本文件中的 #id。")]
     return []
 
 
