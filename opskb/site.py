@@ -26,7 +26,7 @@ from opskb.catalogue import render as render_catalogue
 from opskb.computed import Source, check_blocks, load_sources, parse_blocks
 from opskb.config import CONFIG_FILE, NavEntry, SiteConfig, parse_config
 from opskb.glossary import GLOSSARY_PAGE, render_glossary
-from opskb.rules import IMAGE_FORMATS, Finding, PageResult, check_page, closest, decode, page_results
+from opskb.rules import IMAGE_FORMATS, Finding, PageResult, check_limits, check_page, closest, decode, page_results
 from opskb.seedmap import MAP_FILE, Topic, check_topics, parse_map
 from opskb.term_checks import check_terms
 from opskb.terms import TERMS_FILE, Glossary, parse_terms
@@ -119,7 +119,8 @@ def check_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", sk
 
 def summarize(site: Site) -> Summary:
     config = parse_config(site.config) if site.config is not None else SiteConfig()
-    blocks = sum(len(parse_blocks(text, path)[0]) for path, data in site.pages.items() if (text := decode(data, path)[0]))
+    blocks = sum(len(parse_blocks(text, path)[0]) for path, data in site.pages.items()
+                 if (text := decode(data, path)[0]) and check_limits(text, path) is None)
     return Summary(len(site.pages), len(site.images), len(config.nav_pages()), blocks)
 
 
@@ -128,7 +129,9 @@ def check_loaded(site: Site, skip: Iterable[str] = ()) -> list[Finding]:
     config = parse_config(site.config) if site.config is not None else SiteConfig(nav=None)
     findings, results = page_results(site.pages, site.images, site.exists)
     findings += config.findings
-    texts = {path: text for path, data in site.pages.items() if (text := decode(data, path)[0]) is not None}
+    # A page over the limits (F007, reported by page_results) is not given to any other rule.
+    texts = {path: text for path, data in site.pages.items()
+             if (text := decode(data, path)[0]) is not None and check_limits(text, path) is None}
     for path, text in texts.items():
         findings += check_typesetting(text, path)
     docs = config.docs_dir

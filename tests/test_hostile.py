@@ -1,0 +1,270 @@
+"""Hostile pull requests: every input is applied to a copy of the site and built end to end.
+
+Each input either fails the build in Chinese naming its file, or builds and, opened in headless
+Chromium, shows no dialog, runs no script, asks no other host for anything, and publishes no file of
+the build machine. Harmless look-alikes still build. Inputs that do not interact are batched into
+one copy (three builds in all), but each is judged on its own: its own file named, its own page opened.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, Build, mkdocs_build, open_tab
+from opskb.reader_bench import serve
+
+CANARY = "opskb-canary-7f3a"  # an environment variable of the build; must never reach the site
+PAYLOAD = "window.__pwned=1;alert(1)"
+_IGNORE = shutil.ignore_patterns(".git", ".venv", "node_modules", "site", ".site-*", "test-artifacts", ".*cache*", "__pycache__")
+SKIP = "N001,N005,N006,T001,E"  # pages outside the nav and index: not what these builds are about
+
+
+@dataclass(frozen=True)
+class Hostile:
+    name: str  # also the file: docs/NAME.md for a page
+    text: str = ""  # a page's Markdown
+    path: str = ""  # another file (relative to the repository root) instead of a page
+    data: bytes = b""
+    link: str = ""  # make `path` a symlink to this target
+
+
+def page(name: str, body: str, front: str = "") -> Hostile:
+    head = f"---\n{front}---\n\n" if front else ""
+    return Hostile(name, f"{head}# 测试页面\n\n正文。\n\n{body}\n")
+
+
+HOST = "https://evil.example"
+# Found by the page rules and the site rules before anything is rendered.
+BY_RULES = [
+    page("script-tag", "<script>" + PAYLOAD + "</script>"),
+    page("img-onerror", '<img src="../img/rfm-segments.svg" alt="图" onerror="' + PAYLOAD + '">'),
+    page("js-link", "[点我](javascript:alert(1))"),
+    page("iframe", f'<iframe src="{HOST}"></iframe>'),
+    page("object", f'<object data="{HOST}/x.swf"></object>'),
+    page("embed", f'<embed src="{HOST}/x.swf">'),
+    page("form", f'<form action="{HOST}"><input name="q"></form>'),
+    page("base-tag", f'<base href="{HOST}/">'),
+    page("remote-image", f"![图]({HOST}/x.png)"),
+    page("data-image", "![图](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)"),
+    page("attr-onclick", "正文。\n{: onclick=\"" + PAYLOAD + "\" }"),
+    page("attr-href", "[链接](index.md){: href=\"javascript:alert(1)\" }"),
+    page("attr-style", "正文。\n{: style=\"background:url(" + HOST + "/x)\" }"),
+    page("lightbox-caption", '![图](../img/rfm-segments.svg){: data-title="<img src=x onerror=alert(1)>" }'),
+    page("lightbox-description", '![图](../img/rfm-segments.svg){: data-description="<img src=x onerror=alert(1)>" }'),
+    page("front-template", "正文。", front="template: ../../../../etc/passwd\n"),
+    page("front-scripts", "正文。", front="scripts: [\"" + HOST + "/x.js\"]\n"),
+    page("front-styles", "正文。", front="styles: [\"" + HOST + "/x.css\"]\n"),
+    page("front-calculator", "正文。", front="glightbox: true\n"),
+    page("front-title-break", "正文。", front="title: '\"><script>alert(1)</script>'\n"),
+    page("front-description-break", "正文。", front="description: '\"><img src=x onerror=alert(1)>'\n"),
+    Hostile("front-multimarkdown", "template: ../../../../etc/passwd\n\n# 测试页面\n\n正文。\n"),
+    page("snippet-passwd", '--8<-- "/etc/passwd"'),
+    page("snippet-environ", '--8<-- "../../../../proc/self/environ"'),
+    page("snippet-git", '--8<-- "../.git/config"'),
+    page("snippet-config", '--8<-- "../mkdocs.yml"'),
+    page("snippet-block", "--8<--\n/etc/hostname\n--8<--"),
+    page("snippet-url", f'--8<-- "{HOST}/x.md"'),
+    page("snippet-missing-block", "--8<--\nno-such-file.md\n--8<--"),
+    page("deep-list", "\n".join("  " * n + "- 项" for n in range(2000))),
+    page("svg-style-mutation", "<svg><style><img src=x onerror=alert(1)></style></svg>"),
+    page("footnote-html", "正文[^1]。\n\n[^1]: 注释 <img src=x onerror=alert(1)>"),
+    page("admonition-html", '!!! note "提示"\n\n    <details open ontoggle=alert(1)><summary>x</summary></details>'),
+    page("svg-inline", '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>'),
+    page("math-inline", '<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>'),
+    page("link-space", "[点](<javascript:alert(1)>)"),
+    page("vbscript-link", '<a href="vbscript:msgbox(1)">点</a>'),
+    page("reference-next-line", "[点][r]\n\n[r]:\n  javascript:alert(1)"),
+    page("deep-quote", ">" * 5000 + " 引用"),
+    page("deep-quote-short", ">" * 100 + " 引用"),
+    page("deep-list-one-line", "- " * 200 + "项"),
+    page("long-line", "长" * 1_300_000),
+    page("long-heading-id", "## 标题 {#" + "a" * 200_000),
+    Hostile("html-page", path="docs/evil.html", data=b"<script>alert(1)</script>"),
+    Hostile("svg-in-docs", path="docs/assets/evil.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+    Hostile("theme-bundle", path="docs/assets/javascripts/bundle.f00d.min.js", data=b"alert(1)"),
+    Hostile("theme-stylesheet", path="docs/assets/stylesheets/main.f00d.min.css", data=b"body{}"),
+    Hostile("search-worker", path="docs/search/search_index.json", data=b"{}"),
+    Hostile("docs-js", path="docs/assets/evil.js", data=b"alert(1)"),
+    Hostile("docs-hidden", path="docs/.hidden.md", data=b"# x\n"),
+    Hostile("img-hidden", path="img/.evil.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"/>'),
+    Hostile("symlink-passwd", path="docs/passwd.md", link="/etc/passwd"),
+    Hostile("symlink-environ", path="img/environ.svg", link="/proc/self/environ"),
+    Hostile("symlink-git", path="docs/assets/git", link="../../.git"),
+    Hostile("symlink-include", path="includes/leak.txt", link="/etc/passwd"),
+    Hostile("symlink-example", path="examples/leak.csv", link="/proc/self/environ"),
+    Hostile("svg-script", path="img/s1.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    Hostile("svg-foreign", path="img/s2.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"/></foreignObject></svg>'),
+    Hostile("svg-other-namespace", path="img/s3.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><h:iframe xmlns:h="http://www.w3.org/1999/xhtml" srcdoc="x"/></svg>'),
+    Hostile("svg-animate-href", path="img/s4.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><a><animate attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>'),
+    Hostile("svg-style-import", path="img/s5.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.example/x.css);</style></svg>'),
+    Hostile("svg-use-remote", path="img/s6.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><use x:href="https://evil.example/a.svg#x"/></svg>'),
+    Hostile("svg-entity", path="img/s7.svg", data=b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>'),
+    Hostile("svg-fill-url", path="img/s8.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://evil.example/p.svg#a)"/></svg>'),
+]
+# Pass the page rules (they read CommonMark), but the rendered HTML is not on the allowlist.
+BY_SANITISER = [
+    page("img-slash", "文<img/src=x onerror=alert(1)>字"),
+    page("comment-trick", "<!--><img src=x onerror=alert(1)>-->"),
+    page("meta-refresh", f'<meta http-equiv="refresh" content="0;url={HOST}">'),
+    page("link-stylesheet", f'<link rel="stylesheet" href="{HOST}/x.css">'),
+    page("style-import", f"<style>@import '{HOST}/x.css';</style>"),
+    page("srcset", f'<img src="../img/rfm-segments.svg" alt="图" srcset="{HOST}/x.png 2x">'),
+    page("video-poster", f'<video poster="{HOST}/x.png"></video>'),
+    page("style-url", f'<p style="background:url({HOST}/x.png)">字</p>'),
+    page("lightbox-remote", f'<a class="glightbox" href="https://www.youtube.com/watch?v=x">视频</a>'),
+    page("theme-class", '<div class="md-search" data-md-component="search">x</div>'),
+    page("theme-id", '<p id="__config">x</p>'),
+    page("footnote-slash", "正文[^1]。\n\n[^1]: 注释 <img/src=x onerror=alert(1)>"),
+    page("admonition-off-syntax", "!!!note\n    <img src=x onerror=alert(1)>"),
+    page("details-off-syntax", "???note\n    <a href=\"javascript:alert(1)\">点</a>"),
+    page("entity-colon", "<a href=\"javascript&#58;alert(1)\">点</a>"),
+    page("tab-in-scheme", "<a href=\"java\tscript:alert(1)\">点</a>"),
+    page("attr-unquoted-event", "<p/onmouseover=alert(1)>字</p>"),
+    page("picture-source", f'<picture><source srcset="{HOST}/x.png"><img src="../img/rfm-segments.svg" alt="图"></picture>'),
+    page("audio-remote", f'<audio src="{HOST}/x.mp3" autoplay></audio>'),
+    page("input-autofocus", '<input autofocus onfocus=alert(1)>'),
+    page("textarea-breakout", '<textarea></textarea><img src=x onerror=alert(1)></textarea>'),
+    page("data-link", '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">点</a>'),
+]
+# Harmless look-alikes: they build, and the browser sees nothing run.
+HARMLESS = [
+    page("code-block", "```html\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```"),
+    page("inline-code", "提到 `<script>` 和 `onerror=` 时用行内代码。"),
+    page("escaped-text", "文中写 &lt;script&gt;alert(1)&lt;/script&gt; 只是文字。"),
+    page("attr-list-ordinary", "## 小节 {: #my-section .lead }\n\n正文。\n{: .note }"),
+    page("footnote-ordinary", "正文[^1]。\n\n[^1]: 一条普通的脚注，见 [首页](index.md)。"),
+    page("admonition-ordinary", '!!! tip "提示"\n\n    提示框里的 **粗体** 和 `代码`。'),
+    page("external-link", "参见[一篇文章](https://example.com/article)。"),
+    page("image-ordinary", "![RFM 八类客户](../img/rfm-segments.svg){: width=\"600\" }"),
+    page("heading-escaped", "## 标题 &lt;img src=x onerror=alert(1)&gt;\n\n正文。"),
+    page("table-align", "| 甲 | 乙 |\n| :-- | --: |\n| 1 | 2 |"),
+]
+
+
+def _apply(root: Path, inputs: list[Hostile]) -> None:
+    for item in inputs:
+        target = root / (item.path or f"docs/{item.name}.md")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if item.link:
+            target.symlink_to(item.link)
+        elif item.path:
+            target.write_bytes(item.data)
+        else:
+            target.write_text(item.text, encoding="utf-8")
+
+
+def _copy(tmp: Path, inputs: list[Hostile], nav: bool) -> Path:
+    root = tmp / "repo"
+    shutil.copytree(ROOT, root, symlinks=True, ignore=_IGNORE)
+    _apply(root, inputs)
+    if nav:
+        with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+            config.writelines(f"  - 测试 {n}: {item.name}.md\n" for n, item in enumerate(inputs) if not item.path)
+    return root
+
+
+def _build(tmp: Path, inputs: list[Hostile], nav: bool = False) -> Build:
+    root = _copy(tmp, inputs, nav)
+    env = {"OPSKB_SKIP_RULES": SKIP, "OPSKB_GIT_DATES": "false", "OPSKB_CANARY": CANARY}
+    return mkdocs_build(root, tmp / "site", env=env)
+
+
+def _named(build: Build, item: Hostile) -> bool:
+    where = item.path or f"docs/{item.name}.md"
+    return any(line.startswith(f"{where}:") and "错误" in line for line in build.output.splitlines())
+
+
+HOSTILE = BY_RULES + BY_SANITISER
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    rules: Build  # every hostile input at once: the page and site rules stop the build before rendering
+    render: Build | None  # the inputs the rules did not name: the sanitiser must stop this build
+    left: list[str]  # names of those inputs
+
+
+@pytest.fixture(scope="module")
+def verdicts(tmp_path_factory: pytest.TempPathFactory) -> Verdicts:
+    rules = _build(tmp_path_factory.mktemp("hostile-rules"), HOSTILE)
+    left = [item for item in HOSTILE if not _named(rules, item)]
+    render = _build(tmp_path_factory.mktemp("hostile-render"), left) if left else None
+    return Verdicts(rules, render, [item.name for item in left])
+
+
+@pytest.fixture(scope="module")
+def harmless_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return _build(tmp_path_factory.mktemp("harmless"), HARMLESS, nav=True)
+
+
+def test_there_are_at_least_sixty_hostile_inputs() -> None:
+    names = [item.name for item in HOSTILE + HARMLESS]
+    assert len(HOSTILE) >= 60 and len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize("item", HOSTILE, ids=[item.name for item in HOSTILE])
+def test_every_hostile_input_fails_the_build_naming_its_file(verdicts: Verdicts, item: Hostile) -> None:
+    """Named by the rules, or else by the sanitiser; never a traceback, never a published site."""
+    for build in filter(None, (verdicts.rules, verdicts.render)):
+        assert build.returncode != 0
+        assert "Traceback" not in build.output and "RecursionError" not in build.output, build.output[-3000:]
+        assert not build.site.exists() or not any(build.site.glob("**/*.html"))
+    if item.name in verdicts.left:
+        assert verdicts.render is not None and _named(verdicts.render, item), \
+            f"{item.name}: named neither by the rules nor by the sanitiser:\n{verdicts.render.output[-3000:] if verdicts.render else ''}"
+
+
+def test_the_sanitiser_catches_what_the_rules_cannot_see(verdicts: Verdicts) -> None:
+    """The inputs written to slip past the CommonMark rules do slip past them, and the sanitiser names them."""
+    slipping = {"img-slash", "comment-trick", "meta-refresh", "srcset", "style-url", "footnote-slash", "theme-class"}
+    assert slipping <= set(verdicts.left)
+    assert verdicts.render is not None and "ERROR   -  安全检查发现" in verdicts.render.output
+
+
+def test_harmless_look_alikes_build(harmless_build: Build) -> None:
+    assert harmless_build.returncode == 0, harmless_build.output[-3000:]
+
+
+def test_no_file_of_the_machine_is_published(harmless_build: Build) -> None:
+    for path in harmless_build.site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"root:x:0:0" not in data and CANARY.encode() not in data, path
+            assert not path.is_symlink(), path
+
+
+@pytest.fixture(scope="module")
+def harmless_server(harmless_build: Build) -> Iterator[str]:
+    assert harmless_build.returncode == 0, harmless_build.output[-3000:]
+    with serve(harmless_build.site) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("item", HARMLESS, ids=[item.name for item in HARMLESS])
+def test_a_page_that_builds_runs_nothing_and_loads_nothing_from_elsewhere(browser: object, harmless_server: str, item: Hostile) -> None:
+    tab = open_tab(browser)
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.page.add_init_script("window.__csp=[];document.addEventListener('securitypolicyviolation',"
+                             "e=>window.__csp.push(e.violatedDirective+' '+e.blockedURI))")
+    try:
+        tab.page.goto(f"{harmless_server}/{item.name}/")
+        tab.page.wait_for_load_state("networkidle")
+        for image in tab.page.locator("article a.glightbox").all():
+            image.click()
+            tab.page.wait_for_timeout(300)
+        assert dialogs == []
+        assert tab.page.evaluate("window.__pwned") is None
+        assert tab.page.evaluate("window.__csp") == []
+        elsewhere = [url for url in tab.requests if not url.startswith((harmless_server, "data:"))]
+        assert elsewhere == []
+    finally:
+        tab.page.context.close()
+
