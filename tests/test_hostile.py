@@ -268,3 +268,15 @@ def test_a_page_that_builds_runs_nothing_and_loads_nothing_from_elsewhere(browse
     finally:
         tab.page.context.close()
 
+
+
+def test_a_maintainer_must_approve_changes_to_what_checks_the_site() -> None:
+    """The gate runs the base branch's code; CODEOWNERS makes changing that code need a maintainer."""
+    rules = {}
+    for line in (ROOT / ".github/CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            pattern, *owners = line.split()
+            rules[pattern] = owners
+    for path in ("/hooks/", "/opskb/", "/mkdocs.yml", "/includes/", "/overrides/", "/docs/assets/", "/.github/"):
+        assert rules.get(path), f"CODEOWNERS does not cover {path}"
+    assert "Require review from Code Owners" in (ROOT / "SECURITY.md").read_text(encoding="utf-8")
