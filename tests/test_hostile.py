@@ -32,6 +32,9 @@ class Hostile:
     path: str = ""  # another file (relative to the repository root) instead of a page
     data: bytes = b""
     link: str = ""  # make `path` a symlink to this target
+    redirect: str = ""  # a redirect_maps entry `old.md: TARGET` in mkdocs.yml
+    nav_title: str = ""  # a nav entry with this title (for the page `text`)
+    term: str = ""  # a term appended to includes/terms.yml (YAML lines)
 
 
 def page(name: str, body: str, front: str = "") -> Hostile:
@@ -129,6 +132,12 @@ BY_SANITISER = [
     page("picture-source", f'<picture><source srcset="{HOST}/x.png"><img src="../img/rfm-segments.svg" alt="图"></picture>'),
     page("audio-remote", f'<audio src="{HOST}/x.mp3" autoplay></audio>'),
     page("input-autofocus", '<input autofocus onfocus=alert(1)>'),
+    Hostile("redirect-javascript", redirect="javascript:alert(1)"),
+    Hostile("redirect-remote", redirect=f"{HOST}/phish"),
+    Hostile("redirect-missing", redirect="no-such-page.md"),
+    Hostile("nav-title-markup", "# 测试页面\n\n正文。\n", nav_title="<img src=x onerror=alert(1)>"),
+    Hostile("term-markup", term="  - id: evil-term\n    name: 坏术语\n    abbr: EVL\n    definition: <img src=x onerror=alert(1)>\n"
+                                "    see: index.md\n    group: 用户与增长\n"),
     page("textarea-breakout", '<textarea></textarea><img src=x onerror=alert(1)></textarea>'),
     page("data-link", '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">点</a>'),
 ]
@@ -148,7 +157,23 @@ HARMLESS = [
 
 
 def _apply(root: Path, inputs: list[Hostile]) -> None:
+    config = root / "mkdocs.yml"
+    redirects = {f"gone-{item.name}.md": item.redirect for item in inputs if item.redirect}
+    if redirects:
+        text = config.read_text(encoding="utf-8")
+        entries = "".join(f"\n        {old}: '{new}'" for old, new in redirects.items())
+        config.write_text(text.replace("redirect_maps: {}", "redirect_maps:" + entries), encoding="utf-8")
+    nav = [f"  - '{item.nav_title}': {item.name}.md\n" for item in inputs if item.nav_title]
+    if nav:
+        with config.open("a", encoding="utf-8") as out:
+            out.writelines(nav)
+    terms = "".join(item.term for item in inputs if item.term)
+    if terms:
+        with (root / "includes/terms.yml").open("a", encoding="utf-8") as out:
+            out.write(terms)
     for item in inputs:
+        if item.redirect or item.term:
+            continue
         target = root / (item.path or f"docs/{item.name}.md")
         target.parent.mkdir(parents=True, exist_ok=True)
         if item.link:
@@ -176,8 +201,14 @@ def _build(tmp: Path, inputs: list[Hostile], nav: bool = False) -> Build:
 
 
 def _named(build: Build, item: Hostile) -> bool:
+    lines = build.output.splitlines()
+    if item.redirect or item.nav_title:
+        wanted = item.redirect or item.nav_title
+        return any(line.startswith("mkdocs.yml:") and "错误" in line and wanted[:20] in line for line in lines)
+    if item.term:
+        return any(line.startswith("includes/terms.yml:") and "错误" in line for line in lines)
     where = item.path or f"docs/{item.name}.md"
-    return any(line.startswith(f"{where}:") and "错误" in line for line in build.output.splitlines())
+    return any(line.startswith(f"{where}:") and "错误" in line for line in lines)
 
 
 HOSTILE = BY_RULES + BY_SANITISER
