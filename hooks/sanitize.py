@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from opskb import csp
 from opskb.cli import emit
 from opskb.rules import Finding
-from opskb.sanitize import check_html, front_matter_problems, locate, plain_title_problem, sanitize, unwrap
+from opskb.sanitize import clean, front_matter_problems, locate, plain_title_problem, unwrap
 
 _state: dict[str, Any] = {}
 
@@ -73,7 +73,8 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     html = unwrap(html)
     path = _path(page, config)
     source = _source(page)
-    for problem in check_html(html):
+    safe, problems = clean(html)
+    for problem in problems:
         where = locate(source, problem.needle)
         suffix = "" if where else "（源文件中找不到对应的写法：可能来自 --8<-- 片段、术语数据或 Markdown 扩展的写法）"
         _state["findings"].append(Finding(path, *(where or (1, 1)), "S004", problem.message + suffix))
@@ -82,7 +83,7 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
         if problem := plain_title_problem(title):
             line, col = locate(source, title[:20]) or (1, 1)
             _state["findings"].append(Finding(path, line, col, "S004", f"{what}「{title}」{problem}"))
-    return sanitize(html)
+    return safe
 
 
 def _toc(items: Any) -> list[Any]:

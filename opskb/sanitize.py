@@ -8,8 +8,7 @@ attributes, values and URL schemes this site legitimately produces. The sanitise
 gets published; anything it had to remove is also an error that fails the build, naming the page
 and, where it can be traced, the source line.
 
-    problems = check_html(html)        # [] for a clean page
-    safe = sanitize(html)              # what the page publishes
+    safe, problems = clean(html)       # what the page publishes; [] for a clean page
 """
 
 from __future__ import annotations
@@ -163,15 +162,20 @@ def unwrap(html: str) -> str:
 
 
 def check_html(html: str) -> list[Problem]:
-    """What the sanitiser would remove from `html`, and elements used where they may not be.
+    """What the sanitiser would remove from `html`, and elements used where they may not be."""
+    return clean(html)[1]
+
+
+def clean(html: str) -> tuple[str, list[Problem]]:
+    """The sanitised HTML (what is published), and what the sanitiser had to remove from `html`.
 
     Both sides are read by the same tokenizer and compared element by element (tag and attributes,
     in order) and by their text; HTML that the HTML5 parser reads differently (comment tricks,
     `<img/src=…>`, mis-nested SVG) shows up as a difference too.
     """
     before = _events(html)
-    clean = sanitize(html)
-    after = _events(clean)
+    cleaned = sanitize(html)
+    after = _events(cleaned)
     problems: list[Problem] = []
     kept = list(after.elements)
     position = 0
@@ -192,7 +196,7 @@ def check_html(html: str) -> list[Problem]:
     for problem in problems:
         if problem not in unique:
             unique.append(problem)
-    return unique
+    return cleaned, unique
 
 
 def _find(elements: list[_Element], start: int, wanted: _Element) -> int | None:

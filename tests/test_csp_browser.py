@@ -95,7 +95,7 @@ def test_the_glossary_filter_under_the_policy(tab: Tab, server: str) -> None:
     field.wait_for()
     field.click()
     tab.page.keyboard.insert_text("留存")
-    tab.page.wait_for_function("document.querySelector('#opskb-glossary-filter-status').innerText.includes('找到')")
+    tab.page.wait_for_function("() => document.querySelector('#opskb-glossary-filter-status').innerText.includes('找到')")
     assert violations(tab) == []
 
 

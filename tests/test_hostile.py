@@ -311,3 +311,12 @@ def test_a_maintainer_must_approve_changes_to_what_checks_the_site() -> None:
     for path in ("/hooks/", "/opskb/", "/mkdocs.yml", "/includes/", "/overrides/", "/docs/assets/", "/.github/"):
         assert rules.get(path), f"CODEOWNERS does not cover {path}"
     assert "Require review from Code Owners" in (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+
+
+def test_the_real_site_passes_the_sanitiser_unchanged(build: Build) -> None:
+    """No false positive: every page of the site builds, and what it publishes is what it rendered."""
+    assert build.returncode == 0, build.output[-3000:]
+    assert "S004" not in build.output
+    rfm = (build.site / "modules/user-operations/rfm/index.html").read_text(encoding="utf-8")
+    assert '<a class="glightbox"' in rfm and 'class="headerlink"' in rfm and "<abbr title=" in rfm
+    assert "<html><head></head><body>" not in rfm  # the lightbox plugin's stray wrapper is gone
