@@ -138,6 +138,11 @@ BY_SANITISER = [
     Hostile("nav-title-markup", "# 测试页面\n\n正文。\n", nav_title="<img src=x onerror=alert(1)>"),
     Hostile("term-markup", term="  - id: evil-term\n    name: 坏术语\n    abbr: EVL\n    definition: <img src=x onerror=alert(1)>\n"
                                 "    see: index.md\n    group: 用户与增长\n"),
+    page("table-cell-slash", "| 甲 | 乙 |\n| --- | --- |\n| <img/src=x onerror=alert(1)> | 2 |"),
+    page("def-list-html", "术语\n:   释义 <img/src=x onerror=alert(1)>"),
+    page("attr-theme-id", "## 小节 {: #__search }\n\n正文。"),
+    page("attr-theme-class", "正文。\n{: .md-search }"),
+    page("abbr-definition", "LTV 很重要。\n\n*[LTV]: <img src=x onerror=alert(1)>"),
     page("textarea-breakout", '<textarea></textarea><img src=x onerror=alert(1)></textarea>'),
     page("data-link", '<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">点</a>'),
 ]
@@ -152,6 +157,7 @@ HARMLESS = [
     page("external-link", "参见[一篇文章](https://example.com/article)。"),
     page("image-ordinary", "![RFM 八类客户](../img/rfm-segments.svg){: width=\"600\" }"),
     page("heading-escaped", "## 标题 &lt;img src=x onerror=alert(1)&gt;\n\n正文。"),
+    page("code-title-escaped", '```python title="<img src=x onerror=alert(1)>"\nprint(1)\n```'),
     page("table-align", "| 甲 | 乙 |\n| :-- | --: |\n| 1 | 2 |"),
 ]
 
