@@ -112,6 +112,8 @@ def _protect(output: str, where: str) -> str:
         raise PluginError(f"{where} 含有不认识的内联脚本「{text}」（指纹 {csp.fingerprint(strangers[0].text)}）："
                           "页面内容中不能有脚本；若是主题升级带来的，请核对后把指纹加入 opskb/csp.py 的 KNOWN。")
     _state["hashes"].update(csp.sha256(s.text) for s in scripts if s.runs)
+    if head := csp.head_problems(output):
+        raise PluginError(f"{where}：{head[0]}；页首元数据或标题中的字符可能改变了网页结构，请检查这一页的 title、description 和标题。")
     marked = csp.mark(output)
     if marked is None:
         raise PluginError(f"{where} 没有 <head>，无法加入内容安全策略；请检查 overrides/ 中的模板。")

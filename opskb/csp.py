@@ -140,3 +140,54 @@ def mark(html: str) -> str | None:
 
 def fill(html: str, script_hashes: Iterable[str]) -> str:
     return html.replace(META.format(PLACEHOLDER), META.format(policy(script_hashes)), 1)
+
+
+# --------------------------------------------------------------------------- what <head> may hold
+
+HEAD_TAGS = frozenset({"meta", "link", "title", "script", "style"})
+LINK_RELS = frozenset({"stylesheet", "icon", "prev", "next", "canonical", "alternate", "manifest", "preload", "modulepreload"})
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.done = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "body":
+            self.done = True
+        if not self.done and tag not in ("html", "head"):
+            self.tags.append((tag, {name: value or "" for name, value in attrs}))
+
+    handle_startendtag = handle_starttag
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "head":
+            self.done = True
+
+
+def head_problems(html: str) -> list[str]:
+    """Chinese descriptions of what in the page's <head> is not what the theme writes: another tag,
+    a second policy or a refresh, a stylesheet or script from another host (front matter or titles that
+    broke out of their attribute would show up here)."""
+    end = html.find("<body")
+    parser = _Head()
+    parser.feed(html[: end if end >= 0 else len(html)])
+    problems: list[str] = []
+    for tag, attrs in parser.tags:
+        if tag not in HEAD_TAGS:
+            problems.append(f"<head> 中出现了 <{tag}>")
+        elif tag == "meta" and attrs.get("http-equiv", "").lower() not in ("", "content-security-policy"):
+            problems.append(f"<head> 中出现了 <meta http-equiv=\"{attrs['http-equiv']}\">")
+        elif tag == "link":
+            rels = set(attrs.get("rel", "").lower().split())
+            href = attrs.get("href", "")
+            remote = bool(re.match(r"^\s*(?:[a-zA-Z][\w+.-]*:|//)", href))
+            if not rels or not rels <= LINK_RELS or (remote and rels != {"canonical"} and rels != {"alternate"}):
+                problems.append(f"<head> 中的 <link rel=\"{attrs.get('rel', '')}\" href=\"{href[:60]}\"> 不是主题写的")
+        elif tag == "script" and re.match(r"^\s*(?:[a-zA-Z][\w+.-]*:|//)", attrs.get("src", "")):
+            problems.append(f"<head> 中的脚本来自其他网站：{attrs['src'][:60]}")
+    if sum(1 for tag, attrs in parser.tags if tag == "meta" and attrs.get("http-equiv", "").lower() == "content-security-policy") > 1:
+        problems.append("<head> 中有不止一条内容安全策略")
+    return problems

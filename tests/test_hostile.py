@@ -326,3 +326,18 @@ def test_the_real_site_passes_the_sanitiser_unchanged(build: Build) -> None:
     rfm = (build.site / "modules/user-operations/rfm/index.html").read_text(encoding="utf-8")
     assert '<a class="glightbox"' in rfm and 'class="headerlink"' in rfm and "<abbr title=" in rfm
     assert "<html><head></head><body>" not in rfm  # the lightbox plugin's stray wrapper is gone
+
+
+def test_the_head_holds_only_what_the_theme_writes(build: Build) -> None:
+    """The last check before a page is written: metadata that broke out of its attribute shows up in <head>."""
+    from opskb.csp import head_problems
+
+    for path in build.site.rglob("*.html"):
+        html = path.read_text(encoding="utf-8")
+        if 'http-equiv="refresh"' not in html:  # a redirect page: no head of the theme's
+            assert head_problems(html) == [], path
+    start = '<html><head><meta charset="utf-8"><meta name="description" content="x">'
+    for breakout in ('<base href="https://evil.example/">', '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+                     '<script src="https://evil.example/x.js"></script>', '<link rel="stylesheet" href="//evil.example/x.css">',
+                     '<img src=x onerror=alert(1)>'):
+        assert head_problems(f"{start}{breakout}</head><body></body></html>"), breakout
