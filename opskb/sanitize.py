@@ -152,6 +152,7 @@ def _events(html: str) -> _Events:
     return parser
 
 
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _GLIGHTBOX_WRAPPER = re.compile(r"\A<html><head></head><body>(.*)</body></html>\Z", re.DOTALL)
 
 
@@ -173,8 +174,12 @@ def clean(html: str) -> tuple[str, list[Problem]]:
     in order) and by their text; HTML that the HTML5 parser reads differently (comment tricks,
     `<img/src=…>`, mis-nested SVG) shows up as a difference too.
     """
-    before = _events(html)
     cleaned = sanitize(html)
+    if cleaned == _COMMENT.sub("", html):
+        # Nothing removed: the HTML5 parser read back exactly what was written (comments aside), so
+        # only the use of allowed names needs looking at. The usual case, and four times faster.
+        return cleaned, _element_problems(_events(cleaned).elements)
+    before = _events(html)
     after = _events(cleaned)
     problems: list[Problem] = []
     kept = list(after.elements)
