@@ -341,3 +341,19 @@ def test_the_head_holds_only_what_the_theme_writes(build: Build) -> None:
                      '<script src="https://evil.example/x.js"></script>', '<link rel="stylesheet" href="//evil.example/x.css">',
                      '<img src=x onerror=alert(1)>'):
         assert head_problems(f"{start}{breakout}</head><body></body></html>"), breakout
+
+
+def test_a_symlink_recorded_in_git_is_refused_even_when_checked_out_as_a_file(tmp_path: Path) -> None:
+    """On a checkout without symlink support git writes the link as a small file holding its target."""
+    import subprocess
+
+    from opskb.site import check_tree
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs/passwd.md").write_text("/etc/passwd", encoding="utf-8")  # what such a checkout leaves
+    run = lambda *args: subprocess.run(["git", "-C", str(tmp_path), *args], check=True, capture_output=True, text=True)  # noqa: E731
+    run("init", "-q")
+    blob = run("hash-object", "-w", "docs/passwd.md").stdout.strip()
+    run("update-index", "--add", "--cacheinfo", f"120000,{blob},docs/passwd.md")
+    assert not (tmp_path / "docs/passwd.md").is_symlink()
+    assert [(f.path, f.rule) for f in check_tree(tmp_path, "docs")] == [("docs/passwd.md", "F005")]
