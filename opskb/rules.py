@@ -283,7 +283,8 @@ _RULE_LIST = [
     Rule("F006", "error", "隐藏文件",
          "docs/、img/、includes/、examples/ 中不允许以 . 开头的文件或目录：它们不显示在多数文件管理器里，审阅时容易漏看。请删除，或改成正常的文件名。"),
     Rule("F007", "error", "页面过大、行过长或嵌套过深",
-         "为了让检查和构建始终快速、不会崩溃：每个页面不超过 200 KB，每行不超过 4000 个字符，列表和引用最多嵌套 16 层。"
+         "为了让检查和构建始终快速、不会崩溃：每个页面不超过 200 KB，每行不超过 4000 个字符，列表和引用最多嵌套 16 层，"
+         "方括号 [ 每段不超过 200 个、每页不超过 2000 个，尖括号 < 每页不超过 2000 个。"
          "超出时请拆分页面、给长段落分行，或减少嵌套层级。"),
     Rule("F008", "error", "样式表从外部加载资源",
          "docs/ 中的样式表（mkdocs.yml 的 `extra_css`）不能用 `@import`，`url()` 也只能是本站的相对路径：网站不从其他网站加载任何内容。"),
@@ -325,7 +326,21 @@ _HAND_NUMBERING = re.compile(
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w\-\u00a0-\uffff]+)[^}]*\}\s*$")
+# Linear-time patterns only (a page may hold 4,000-character lines of `{`, `[` or `<`): a brace group
+# never spans another brace, a tag never spans another angle bracket, and an id is searched for inside
+# the group found, not by one pattern that backtracks over the whole line.
+_BRACES = re.compile(r"\{([^{}\n]*)\}")
+_TRAILING_BRACES = re.compile(r"\{([^{}]*)\}\s*$")
+_ID_IN_BRACES = re.compile(r"#([\w\-\u00a0-\uffff]+)")
+
+
+def _heading_id(raw: str) -> tuple[str | None, str]:
+    """A heading's attr_list id (`## 标题 {#id}`) and its title without the braces; (None, raw) without one."""
+    group = _TRAILING_BRACES.search(raw)
+    ident = _ID_IN_BRACES.search(group.group(1)) if group else None
+    if group is None or ident is None:
+        return None, raw
+    return ident.group(1), raw[: group.start()].rstrip()
 _CONTAINER_OPENER = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?|===)\s")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 # Python-Markdown's abbr syntax: `*[LTV]: …` defines a tooltip for the page (G011: terms.yml does).
@@ -700,9 +715,8 @@ def check_page(
         start, end = token.map if token.map else (0, 1)
         if token.type == "heading_open":
             raw = _inline_text(tokens[index + 1])
-            custom = _ATTR_ID.search(raw)
-            title = _ATTR_ID.sub("", raw) if custom else raw
-            anchor = custom.group(1) if custom else slugify(title)
+            custom, title = _heading_id(raw)
+            anchor = custom if custom else slugify(title)
             indent = len(lines[start]) - len(lines[start].lstrip(" "))
             headings.append(_Heading(int(token.tag[1:]), start + 1, col_of(start + 1, indent + 1), title, anchor))
             content_after.append(False)
@@ -745,7 +759,7 @@ def check_page(
             findings.append(Finding(path, number, col_of(number, col), "F003", problem))
     findings.extend(check_headings(headings, content_after, path))
     h1 = next((h for h in headings if h.level == 1), None)
-    anchors = {h.anchor for h in headings if h.anchor} | set(_EXPLICIT_ID.findall(body)) | set(_HTML_ID.findall(body))
+    anchors = {h.anchor for h in headings if h.anchor} | _explicit_ids(body) | set(_HTML_ID.findall(body))
     return PageResult(
         sorted(set(findings)), used, links, anchors,
         title=h1.text.strip() if h1 else None, title_line=h1.line if h1 else 1,
@@ -753,8 +767,12 @@ def check_page(
     )
 
 
-_EXPLICIT_ID = re.compile(r"\{[^}\n]*?#([\w\-\u00a0-\uffff]+)[^}\n]*\}")  # attr_list: {#id} {: #id .class }
-_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"']+)["']""")
+_HTML_ID = re.compile(r"""<[a-zA-Z][^<>]*?\s(?:id|name)\s*=\s*["']([^"'<>]+)["']""")
+
+
+def _explicit_ids(body: str) -> set[str]:
+    """attr_list ids anywhere on the page: {#id} {: #id .class }."""
+    return {ident.group(1) for group in _BRACES.finditer(body) if (ident := _ID_IN_BRACES.search(group.group(1)))}
 
 
 def _outside_img(src: str, page_path: str) -> str | None:
@@ -774,9 +792,9 @@ def page_headings(text: str, slugify: Callable[[str], str] = default_slugify) ->
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             raw = _inline_text(tokens[index + 1])
-            custom = _ATTR_ID.search(raw)
-            title = (_ATTR_ID.sub("", raw) if custom else raw).strip()
-            found.append((int(token.tag[1:]), title, custom.group(1) if custom else slugify(title)))
+            custom, title = _heading_id(raw)
+            title = title.strip()
+            found.append((int(token.tag[1:]), title, custom if custom else slugify(title)))
     return found
 
 
@@ -834,6 +852,11 @@ def _snippet_problem(target: str, exists: Callable[[str], bool]) -> str | None:
 MAX_PAGE_BYTES = 200 * 1024
 MAX_LINE = 4000
 MAX_NESTING = 16
+# `[` in one paragraph and on one page: both parsers match link labels in quadratic time (the site's
+# busiest page has 28).
+MAX_BRACKETS = 200
+MAX_PAGE_BRACKETS = 2000
+MAX_PAGE_TAGS = 2000  # `<` on one page: Python-Markdown's raw-HTML pass slows down with the square of open tags
 _CONTAINER_PREFIX = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 
 
@@ -842,7 +865,17 @@ def check_limits(text: str, path: str) -> Finding | None:
     size = len(text.encode("utf-8", errors="replace"))
     if size > MAX_PAGE_BYTES:
         return Finding(path, 1, 1, "F007", f"页面有 {size // 1024} KB，超过 {MAX_PAGE_BYTES // 1024} KB 的上限；请拆成几个页面。")
+    if (total := text.count("[")) > MAX_PAGE_BRACKETS:
+        return Finding(path, 1, 1, "F007", f"页面有 {total} 个方括号 [，超过 {MAX_PAGE_BRACKETS} 的上限；请拆分页面。")
+    if (total := text.count("<")) > MAX_PAGE_TAGS:
+        return Finding(path, 1, 1, "F007", f"页面有 {total} 个尖括号 <，超过 {MAX_PAGE_TAGS} 的上限；页面中不写原始 HTML，请删去或拆分页面。")
+    brackets, first = 0, 1
     for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            brackets, first = 0, number + 1
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            return Finding(path, first, 1, "F007", f"这一段有超过 {MAX_BRACKETS} 个方括号 [；请拆分段落。")
         if len(line) > MAX_LINE:
             return Finding(path, number, 1, "F007", f"这一行有 {len(line)} 个字符，超过 {MAX_LINE} 的上限；请分段或换行。")
         depth, at = 0, 0
@@ -874,7 +907,7 @@ def check_front_matter(text: str, path: str) -> list[Finding]:
     return findings
 
 
-_ATTR_LIST = re.compile(r"\{(:?)[ ]*([^}\n ][^}\n]*)\}")
+_ATTR_LIST = re.compile(r"\{(:?)[ ]*([^{}\n ][^{}\n]*)\}")
 _ATTR_TOKEN = re.compile(r"""([^\s=}]+)=(?:"[^"]*"|'[^']*'|[^\s}]*)|(\S+)""")
 ATTR_LIST_KEYS = ("width", "height")
 
