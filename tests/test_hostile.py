@@ -87,6 +87,8 @@ BY_RULES = [
     page("deep-quote-short", ">" * 100 + " 引用"),
     page("deep-list-one-line", "- " * 200 + "项"),
     page("long-line", "长" * 1_300_000),
+    page("bracket-flood", "\n".join(["[" * 150] * 20)),
+    page("tag-flood", "\n\n".join(["<a" * 1500] * 2)),
     page("long-heading-id", "## 标题 {#" + "a" * 200_000),
     Hostile("html-page", path="docs/evil.html", data=b"<script>alert(1)</script>"),
     Hostile("svg-in-docs", path="docs/assets/evil.svg", data=b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
