@@ -29,18 +29,19 @@ from opskb.rules import CALCULATORS
 # tables, pymdownx.details/highlight/superfences/snippets), the glossary, the term links, the
 # calculators' placeholders and the lightbox produce. Nothing else.
 TAGS = frozenset({
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt", "em",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre",
-    "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
-    "thead", "tr", "u", "ul",
+    "a", "abbr", "aside", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl", "dt",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "s", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "time", "tr", "u", "ul",
 })
-_COMMON = {"id", "class"}
+_COMMON = {"id", "class", "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": set(_COMMON),
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title", "width", "height", "loading"},
     "details": {"open"},
+    "time": {"datetime"},
     "ol": {"start"},
     "td": {"style"},
     "th": {"style"},
@@ -53,13 +54,14 @@ ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _STYLE = re.compile(r"\s*text-align:\s*(?:left|right|center);?\s*")
-_SIZE = re.compile(r"\d{1,4}(?:px|%)?")
+_SIZE = re.compile(r"\d{1,5}(?:\.\d{1,4})?(?:px|%)?")
 _ID = re.compile(r"[^\s\"'<>&`]{1,200}")
 _CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]{0,80}")
 # Classes that switch on behaviour of the theme or its plugins. Material's own `md-*` classes never
 # come from a page; the lightbox's `glightbox` and the calculators' placeholder are checked where
 # they are used (see `_element_problems`).
 _RESERVED_CLASS = re.compile(r"md-|glightbox|gslide|goverlay|gbtn|gclose|gnext|gprev|tabbed-|__")
+MATERIAL_CONTENT_CLASSES = frozenset({"md-button", "md-button--primary"})  # Material's styles meant for pages
 
 
 def _attribute_filter(tag: str, name: str, value: str) -> str | None:
@@ -81,6 +83,10 @@ def _attribute_filter(tag: str, name: str, value: str) -> str | None:
         return value if value.isdigit() and len(value) < 7 else None
     if name == "open":
         return value if value in ("", "open") else None
+    if name == "datetime":
+        return value if re.fullmatch(r"[0-9T:+.Z-]{4,35}", value) else None
+    if name.startswith("aria-"):
+        return value if len(value) <= 300 else None
     return value
 
 
@@ -238,7 +244,8 @@ def _element_problems(elements: Iterable[_Element]) -> list[Problem]:
         attrs = dict(element.attrs)
         classes = attrs.get("class", "").split()
         for name in classes:
-            if _RESERVED_CLASS.match(name) and not (name == "glightbox" and element.tag == "a"):
+            if (_RESERVED_CLASS.match(name) and name not in MATERIAL_CONTENT_CLASSES
+                    and not (name == "glightbox" and element.tag == "a")):
                 problems.append(Problem(f"class「{name}」是主题或灯箱保留的类名，页面中不能使用；请换一个名称。", name))
         if element.tag == "a" and ("glightbox" in classes or any(n.startswith("data-") for n in attrs)):
             href = attrs.get("href", "")
