@@ -154,8 +154,9 @@ _RULE_LIST = [
          "不再报告这一条。"),
     Rule("I009", "error", "SVG 含不允许的元素或属性",
          "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 只能用 SVG 命名空间中的绘图元素（path、rect、text、g、"
-         "marker、渐变等）和它们的外观属性：`<script>`、`<foreignObject>`、`<a>`、`<use>`、`<image>`、`<animate>`/`<set>`、`<style>`、"
-         "其他命名空间的元素、`onload=` 等事件属性、`href`、`style=`、`<!DOCTYPE>` 和外部 `url()` 都不允许。"
+         "marker、渐变等）和它们的外观属性：`<script>`、`<foreignObject>`、`<a>`、`<use>`、`<image>`、`<animate>`/`<set>`、"
+         "其他命名空间的元素、`onload=` 等事件属性、`href`、`style=`、`<!DOCTYPE>` 和外部 `url()` 都不允许；`<style>` 只能写普通的 CSS"
+         "（如深色模式的配色），不能有 `@import`、`@font-face`、反斜杠转义和指向文件外的 `url()`。"
          "用绘图软件导出 SVG 时请选择「不嵌入脚本」「样式写成属性」「字体使用系统字体」。"),
     Rule("S001", "error", "页面含危险 HTML 标签",
          "页面来自公开的拉取请求，因此不允许 `<script>`、`<iframe>`、`<object>`、`<embed>`、`<form>` 等可执行代码或嵌入外部内容的标签。"
@@ -973,6 +974,7 @@ SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 SVG_ELEMENTS = frozenset({
     "svg", "g", "defs", "title", "desc", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
     "text", "tspan", "marker", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "symbol",
+    "style",  # CSS only (a dark-scheme palette): no @import, no url() but #local ids, no escapes
 })
 SVG_ATTRIBUTES = frozenset({
     "id", "class", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points", "width", "height",
@@ -982,8 +984,10 @@ SVG_ATTRIBUTES = frozenset({
     "alignment-baseline", "letter-spacing", "dx", "dy", "role", "aria-labelledby", "aria-label", "aria-hidden",
     "marker-start", "marker-mid", "marker-end", "refx", "refy", "markerwidth", "markerheight", "markerunits", "orient",
     "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "patternunits", "clip-path",
-    "clippathunits", "mask", "version", "xml:space", "lang", "xml:lang", "visibility", "display",
+    "clippathunits", "mask", "version", "xml:space", "lang", "xml:lang", "visibility", "display", "type", "media",
 })
+_SVG_CSS = re.compile(r"@import|@font-face|@namespace|expression\s*\(|-moz-binding|behavior\s*:|\\|<|url\(\s*['\"]?(?!#)",
+                      re.IGNORECASE)
 _SVG_URL = re.compile(r"url\(\s*['\"]?(?!#)", re.IGNORECASE)  # only url(#local-id) may be referenced
 
 
@@ -1003,7 +1007,9 @@ def _check_svg(path: str, data: bytes) -> list[Finding]:
         if namespace != SVG_NAMESPACE:
             return [Finding(path, 1, 1, "I009", f"SVG 中的 <{local}> 不属于 SVG 命名空间（{namespace or '无命名空间'}）；只允许 SVG 的绘图元素，请删除它。")]
         if tag not in SVG_ELEMENTS:
-            return [Finding(path, 1, 1, "I009", f"SVG 含 <{local}>，不在允许的绘图元素之列（不允许脚本、动画、链接、嵌入和样式表）；请删除后再提交。")]
+            return [Finding(path, 1, 1, "I009", f"SVG 含 <{local}>，不在允许的绘图元素之列（不允许脚本、动画、链接和嵌入）；请删除后再提交。")]
+        if tag == "style" and (len(element) or _SVG_CSS.search("".join(element.itertext()))):
+            return [Finding(path, 1, 1, "I009", "SVG 的 <style> 只能写普通的 CSS：不能用 @import、@font-face、反斜杠转义，url() 只能引用本文件中的 #id；请删除这些写法。")]
         for name, value in element.attrib.items():
             attr_ns, _, attr_local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
             key = attr_local.lower() if not attr_ns else ("xml:" + attr_local.lower() if attr_ns.endswith("XML/1998/namespace") else "")

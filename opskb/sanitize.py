@@ -159,13 +159,19 @@ def _events(html: str) -> _Events:
 
 
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-_GLIGHTBOX_WRAPPER = re.compile(r"\A<html><head></head><body>(.*)</body></html>\Z", re.DOTALL)
+_WRAPPER_OPEN, _WRAPPER_CLOSE = "<html><head></head><body>", "</body></html>"
 
 
 def unwrap(html: str) -> str:
-    """mkdocs-glightbox re-serialises pages with a stray `<html><head></head><body>` around them; drop it."""
-    match = _GLIGHTBOX_WRAPPER.match(html)
-    return match.group(1) if match else html
+    """mkdocs-glightbox re-serialises pages with a stray `<html><head></head><body>` around them (hooks
+    after it may have added to either end); drop the wrapper, keep everything else."""
+    start = html.find(_WRAPPER_OPEN)
+    if start < 0 or html[:start].strip():
+        return html
+    end = html.find(_WRAPPER_CLOSE, start)
+    if end < 0:
+        return html
+    return html[:start] + html[start + len(_WRAPPER_OPEN): end] + html[end + len(_WRAPPER_CLOSE):]
 
 
 def check_html(html: str) -> list[Problem]:
