@@ -49,10 +49,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 @event_priority(-100)
 def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     """Navigation titles reach every page's HTML as they are written: plain text only."""
+    source = Path(config.config_file_path).read_text(encoding="utf-8", errors="replace")
+
     def walk(items: list[Any]) -> None:
         for item in items:
             if item.title and (problem := plain_title_problem(str(item.title))):
-                _state["findings"].append(Finding("mkdocs.yml", 1, 1, "S004", f"导航标题「{item.title}」{problem}"))
+                line, col = locate(source, str(item.title)[:20]) or (1, 1)
+                _state["findings"].append(Finding("mkdocs.yml", line, col, "S004", f"导航标题「{item.title}」{problem}"))
             walk(getattr(item, "children", None) or [])
     walk(nav.items)
     return nav
