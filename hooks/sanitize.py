@@ -22,6 +22,11 @@ from opskb.rules import Finding
 from opskb.sanitize import clean, front_matter_problems, locate, plain_title_problem, unwrap
 
 _state: dict[str, Any] = {}
+_command: dict[str, str] = {}  # survives the rebuilds of `mkdocs serve` (on_config clears _state)
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _command["name"] = command
 
 
 def _path(page: Page, config: MkDocsConfig) -> str:
@@ -135,8 +140,13 @@ def on_post_template(output_content: str, template_name: str, config: MkDocsConf
 
 @event_priority(-100)
 def on_post_build(config: MkDocsConfig) -> None:
-    """Every page known: the same policy, with every inline script's hash, on every page."""
+    """Every page known: the same policy, with every inline script's hash, on every page.
+
+    Not in the local preview (`mkdocs serve`): its live reload is an inline script the server adds to
+    every page as it sends it, which the policy would block. Everything else is checked all the same."""
+    preview = _command.get("name") == "serve"
     for page in sorted(Path(config.site_dir).rglob("*.html")):
         text = page.read_text(encoding="utf-8")
         if csp.PLACEHOLDER in text:
-            page.write_text(csp.fill(text, _state.get("hashes", set())), encoding="utf-8")
+            filled = text.replace(csp.META.format(csp.PLACEHOLDER), "", 1) if preview else csp.fill(text, _state.get("hashes", set()))
+            page.write_text(filled, encoding="utf-8")
