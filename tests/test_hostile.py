@@ -359,3 +359,30 @@ def test_a_symlink_recorded_in_git_is_refused_even_when_checked_out_as_a_file(tm
     run("update-index", "--add", "--cacheinfo", f"120000,{blob},docs/passwd.md")
     assert not (tmp_path / "docs/passwd.md").is_symlink()
     assert [(f.path, f.rule) for f in check_tree(tmp_path, "docs")] == [("docs/passwd.md", "F005")]
+
+
+def test_the_policy_is_filled_in_on_build_and_left_out_of_the_local_preview(tmp_path: Path) -> None:
+    import importlib.util
+    from types import SimpleNamespace
+
+    from opskb import csp
+
+    spec = importlib.util.spec_from_file_location("sanitize_hook", ROOT / "hooks/sanitize.py")
+    assert spec is not None and spec.loader is not None
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    page = '<!doctype html><html><head><meta charset="utf-8"><title>t</title></head><body><script>x()</script></body></html>'
+    for command, expected in (("build", "script-src 'self' 'wasm-unsafe-eval' 'sha256-"), ("serve", None)):
+        hook.on_startup(command=command, dirty=False)
+        hook.on_config(SimpleNamespace(config_file_path=str(ROOT / "mkdocs.yml")))
+        hook._state["own"] = {"x()"}  # as if written in overrides/
+        marked = hook._protect(page, "index.html")
+        assert marked.index(csp.PLACEHOLDER) > marked.index('<meta charset="utf-8">')
+        (tmp_path / "index.html").write_text(marked, encoding="utf-8")
+        hook.on_post_build(SimpleNamespace(site_dir=str(tmp_path)))
+        written = (tmp_path / "index.html").read_text(encoding="utf-8")
+        assert csp.PLACEHOLDER not in written
+        if expected:
+            assert expected + csp.sha256("x()") in written
+        else:
+            assert "Content-Security-Policy" not in written
