@@ -826,9 +826,7 @@ def snippet_targets(lines: list[str]) -> list[tuple[int, int, str]]:
                 found.append((number, len(line) - len(line.lstrip()) + 1, name))
         elif match := _SNIPPET.match(line):
             found.append((number, match.start(2) + 1, match.group(2)))
-    if block:  # an unclosed block: pymdownx reads to the end of the page
-        pass
-    return found
+    return found  # an unclosed block: pymdownx reads to the end of the page, and so did the loop
 
 
 def _snippet_problem(target: str, exists: Callable[[str], bool]) -> str | None:

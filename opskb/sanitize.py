@@ -57,9 +57,9 @@ _STYLE = re.compile(r"\s*text-align:\s*(?:left|right|center);?\s*")
 _SIZE = re.compile(r"\d{1,5}(?:\.\d{1,4})?(?:px|%)?")
 _ID = re.compile(r"[^\s\"'<>&`]{1,200}")
 _CLASS = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]{0,80}")
-# Classes that switch on behaviour of the theme or its plugins. Material's own `md-*` classes never
-# come from a page; the lightbox's `glightbox` and the calculators' placeholder are checked where
-# they are used (see `_element_problems`).
+# Classes that switch on behaviour or furniture of the theme or its plugins. Material's own `md-*`
+# classes never come from a page, but for the button styles it offers pages; the lightbox's
+# `glightbox` and the calculators' placeholder are checked where they are used (`_element_problems`).
 _RESERVED_CLASS = re.compile(r"md-|glightbox|gslide|goverlay|gbtn|gclose|gnext|gprev|tabbed-|__")
 MATERIAL_CONTENT_CLASSES = frozenset({"md-button", "md-button--primary"})  # Material's styles meant for pages
 
