@@ -410,7 +410,10 @@ def _docs_file_problems(path: Path, rel: str, inside: str, allowed: set[str]) ->
     if inside.startswith(RESERVED):
         return [Finding(rel, 1, 1, "F004", f"{inside} 与主题或构建生成的文件位置相同，会替换它们；请改放到 assets/ 下的其他名字。")]
     if inside.endswith(".css"):
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return [Finding(rel, 1, 1, "F008", "读不到这个样式表；请确认它是普通的文本文件。")]
         for number, line in enumerate(text.split("\n"), start=1):
             bad = _CSS_IMPORT.search(line) or next((m for m in _CSS_URL.finditer(line) if not _local_css_url(m.group(2))), None)
             if bad:
