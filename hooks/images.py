@@ -21,8 +21,10 @@ from opskb.publish import beside_docs
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     img = Path(config.config_file_path).parent / "img"
     for path in sorted(img.rglob("*")):
-        # Symlinks leaving img/ are rejected by the validator; never publish one regardless.
-        if not path.is_file() or not path.resolve().is_relative_to(img.resolve()):
+        # Symlinks and hidden files are rejected by the validator (F005, F006); never publish one regardless.
+        rel = path.relative_to(img)
+        if (not path.is_file() or path.is_symlink() or any(part.startswith(".") for part in rel.parts)
+                or not path.resolve().is_relative_to(img.resolve())):
             continue
         files.append(beside_docs("img", path.relative_to(img).as_posix(), config))
     return files

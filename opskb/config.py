@@ -48,6 +48,7 @@ class SiteConfig:
     not_in_nav: str = ""
     assets: set[str] = field(default_factory=set)  # files under docs/ the config itself uses
     meant: set[str] = field(default_factory=set)  # pages a malformed entry (N003) names: not also N001
+    redirects: list[tuple[str, str, int, int]] = field(default_factory=list)  # (old, new, line, col): redirects plugin
     findings: list[Finding] = field(default_factory=list)
 
     def nav_pages(self) -> list[NavEntry]:
@@ -144,6 +145,7 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
         node = _get(theme, key)
         if isinstance(node, yaml.ScalarNode) and node.value:
             config.assets.add(node.value)
+    config.redirects = _redirects(_get(root, "plugins"))
     nav = _get(root, "nav")
     lines = text.split("\n")
     if nav is None:
@@ -156,6 +158,20 @@ def parse_config(text: str, path: str = CONFIG_FILE) -> SiteConfig:
         return config
     config.nav = _entries(nav, lines, path, config.findings, config.meant)
     return config
+
+
+def _redirects(plugins: yaml.Node | None) -> list[tuple[str, str, int, int]]:
+    """`redirect_maps` of the redirects plugin: (old page, target, line, col of the target)."""
+    found: list[tuple[str, str, int, int]] = []
+    items = plugins.value if isinstance(plugins, yaml.SequenceNode) else []
+    for item in items:
+        maps = _get(_get(item, "redirects"), "redirect_maps")
+        if isinstance(maps, yaml.MappingNode):
+            for key, value in maps.value:
+                old = key.value if isinstance(key, yaml.ScalarNode) else ""
+                new = value.value if isinstance(value, yaml.ScalarNode) else ""
+                found.append((str(old), str(new), value.start_mark.line + 1, value.start_mark.column + 1))
+    return found
 
 
 # --------------------------------------------------------------------------- nav entries

@@ -243,7 +243,7 @@ def first_result_times(browser: object, base: str, rounds: int) -> dict[str, lis
             page.keyboard.insert_text(query)  # what an IME commits: no key events
             page.evaluate(ARM)
             page.keyboard.press("End")        # Material searches on keyup
-            page.wait_for_function("window.__firstResult.end !== null", timeout=10_000)
+            page.wait_for_function("() => window.__firstResult.end !== null", timeout=10_000)
             times[query].append(page.evaluate("window.__firstResult.end - window.__firstResult.start"))
     context.close()
     return times

@@ -95,8 +95,8 @@ _RULE_LIST = [
          bad="---\ndescription: [未闭合的方括号\n---\n\n# 页面标题\n\n正文。",
          good="---\ndescription: 一句话说明本页内容。\n---\n\n# 页面标题\n\n正文。"),
     Rule("F003", "error", "引用的文件片段不存在",
-         "`--8<--` 会把仓库中的文件（路径相对于仓库根目录）嵌入页面，常用于展示 examples/ 中的代码。"
-         "文件不存在时会报告这条规则。修正方法：核对路径和大小写。"),
+         "`--8<-- \"rfm.py\"` 会把 includes/ 或 examples/ 中的文件（路径相对于这两个目录）嵌入页面，常用于展示 examples/ 中的代码；"
+         "其他目录、隐藏文件、网址和绝对路径都不能嵌入。文件不存在或不在这两个目录中时会报告这条规则。修正方法：核对路径和大小写。"),
     Rule("H001", "error", "页面没有一级标题", "每个页面都以一个一级标题（页面标题）开头：在第一行写「# 页面标题」，页首元数据之后也一样。",
          bad="正文直接开始，没有标题。", good="# 页面标题\n\n正文。"),
     Rule("H002", "error", "页面有多个一级标题",
@@ -152,10 +152,12 @@ _RULE_LIST = [
     Rule("I008", "warning", "图片未被任何页面使用",
          "img/ 中没有页面引用的文件会被报告，提醒删除多余文件或补上引用。某个页面把这张图片的文件名写错时（I001 已建议改用它），"
          "不再报告这一条。"),
-    Rule("I009", "error", "SVG 含脚本或外部引用",
-         "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 中不允许出现 `<script>`、`<foreignObject>`、"
-         "`onload=` 等事件属性，也不允许引用外部资源（如远程图片、@import 的字体）。用绘图软件导出 SVG 时请选择「不嵌入脚本」"
-         "「字体转为路径或使用系统字体」。"),
+    Rule("I009", "error", "SVG 含不允许的元素或属性",
+         "SVG 是可以包含脚本的文本文件，读者直接打开图片地址时脚本会执行。SVG 只能用 SVG 命名空间中的绘图元素（path、rect、text、g、"
+         "marker、渐变等）和它们的外观属性：`<script>`、`<foreignObject>`、`<a>`、`<use>`、`<image>`、`<animate>`/`<set>`、"
+         "其他命名空间的元素、`onload=` 等事件属性、`href`、`style=`、`<!DOCTYPE>` 和外部 `url()` 都不允许；`<style>` 只能写普通的 CSS"
+         "（如深色模式的配色），不能有 `@import`、`@font-face`、反斜杠转义和指向文件外的 `url()`。"
+         "用绘图软件导出 SVG 时请选择「不嵌入脚本」「样式写成属性」「字体使用系统字体」。"),
     Rule("S001", "error", "页面含危险 HTML 标签",
          "页面来自公开的拉取请求，因此不允许 `<script>`、`<iframe>`、`<object>`、`<embed>`、`<form>` 等可执行代码或嵌入外部内容的标签。"
          "写在代码块里作为示例则没有问题。",
@@ -255,6 +257,41 @@ _RULE_LIST = [
          "写错名称时计算器不会出现，所以构建会停下来提示。修正方法：改成上面四个名称之一。",
          bad='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm-tool"></div>\n\n正文。',
          good='# 页面标题\n\n<div class="opskb-calculator" data-calculator="rfm"></div>\n\n正文。'),
+    Rule("S004", "error", "渲染后的页面含不允许的 HTML",
+         "构建时，每个页面渲染出的 HTML 都要经过安全清理：只允许 Markdown 及其扩展、术语链接、计算器占位符和图片灯箱生成的标签、属性和地址"
+         "（链接只能是本站页面、https、http 或 mailto，图片只能来自本站）。清理时要删掉的任何内容（脚本、事件属性、`<style>`、`<meta>`、"
+         "`<svg>`、远程图片、`srcset`、`style=` 中的外部地址、灯箱的 `data-title` 说明、主题保留的 class 和 id 等）都会让构建失败，"
+         "报错指出页面和能追溯到的源文件行。标题（页面、导航和目录中的）也不能含 `<` `>` `\"`。"
+         "这条规则在构建时检查 Markdown 真正渲染出的结果，片段、脚注、提示框里的内容也一样。修正方法：改用 Markdown 写法，或删除这段 HTML。"),
+    Rule("S005", "error", "页首元数据的键或值不允许",
+         "页首元数据（页面开头 `---` 之间，或第一行起的「键: 值」）只能写 `title`、`description`、`hide`、`search`："
+         "`template`、`scripts`、`styles` 等会改变页面加载内容的键不允许（构建钩子自己设置的项也不能由页面写）。"
+         "`title` 和 `description` 是一行纯文字，不含 `<` `>` `\"`；`hide` 是 navigation、toc、footer 等的列表。",
+         bad="---\ndescription: 简介\ntemplate: ../../etc/passwd\n---\n\n# 页面标题\n\n正文。",
+         good="---\ndescription: 一句话说明本页内容。\n---\n\n# 页面标题\n\n正文。"),
+    Rule("S006", "error", "attr_list 属性不允许",
+         "`{: #锚点 .类名 }` 只能给元素加 id、class 和图片的 width、height。`{: onclick=… }`、`{: href=… }`、`{: style=… }`、"
+         "灯箱说明 `data-title`/`data-description` 等其他属性都不允许。修正方法：删去这些属性。",
+         bad="# 页面标题\n\n正文。\n{: data-title=\"说明\" }",
+         good="# 页面标题\n\n正文。\n{: #intro .lead }"),
+    Rule("F004", "error", "docs/ 中有不允许的文件",
+         "docs/ 只放 Markdown 页面（.md）和 mkdocs.yml 中 `extra_css` 列出的样式表：其他文件（.html、.js、.svg、.txt……）会被原样发布，"
+         "不经过任何检查；与主题文件同名的文件（如 assets/javascripts/bundle.*.js、assets/stylesheets/main.*.css、search/ 下的文件）"
+         "会替换主题的文件。图片放在 img/，下载用的数据放在 examples/。"),
+    Rule("F005", "error", "符号链接",
+         "docs/、img/、includes/、examples/ 中不允许符号链接（包括 git 中以符号链接模式 120000 提交的文件）："
+         "它可能指向仓库外的文件（如 /etc/passwd、/proc/self/environ 或 .git），在构建时被发布或嵌入页面。请提交真实的文件。"),
+    Rule("F006", "error", "隐藏文件",
+         "docs/、img/、includes/、examples/ 中不允许以 . 开头的文件或目录：它们不显示在多数文件管理器里，审阅时容易漏看。请删除，或改成正常的文件名。"),
+    Rule("F007", "error", "页面过大、行过长或嵌套过深",
+         "为了让检查和构建始终快速、不会崩溃：每个页面不超过 200 KB，每行不超过 4000 个字符，列表和引用最多嵌套 16 层，"
+         "方括号 [ 每段不超过 200 个、每页不超过 2000 个，尖括号 < 每页不超过 2000 个。"
+         "超出时请拆分页面、给长段落分行，或减少嵌套层级。"),
+    Rule("F008", "error", "样式表从外部加载资源",
+         "docs/ 中的样式表（mkdocs.yml 的 `extra_css`）不能用 `@import`，`url()` 也只能是本站的相对路径：网站不从其他网站加载任何内容。"),
+    Rule("N011", "error", "重定向目标不是站内页面",
+         "mkdocs.yml 中 `redirects` 的 `redirect_maps` 把旧地址（已删除或改名的 .md 路径）指向 docs/ 中现有的页面（.md 路径，可带 #锚点）："
+         "不能指向外部网址或不存在的页面，旧地址也不能是现有页面。"),
     Rule("K002", "error", "计算器占位符写法不对",
          "占位符要顶格、单独占一行，前后各空一行，并且正好写成 `<div class=\"opskb-calculator\" data-calculator=\"名称\"></div>`："
          "不加其他属性，标签之间不写内容，也不放进提示框（`!!!`）里。否则 Markdown 会把它当成普通文字，或者安全检查会去掉它。修正方法：照正确示例重写这一行。",
@@ -290,13 +327,29 @@ _HAND_NUMBERING = re.compile(
     )""",
     re.VERBOSE | re.IGNORECASE,
 )
-_ATTR_ID = re.compile(r"\s*\{[^}]*#([\w\-\u00a0-\uffff]+)[^}]*\}\s*$")
+# Linear-time patterns only (a page may hold 4,000-character lines of `{`, `[` or `<`): a brace group
+# never spans another brace, a tag never spans another angle bracket, and an id is searched for inside
+# the group found, not by one pattern that backtracks over the whole line.
+_BRACES = re.compile(r"\{([^{}\n]*)\}")
+_TRAILING_BRACES = re.compile(r"\{([^{}]*)\}\s*$")
+_ID_IN_BRACES = re.compile(r"#([\w\-\u00a0-\uffff]+)")
+
+
+def _heading_id(raw: str) -> tuple[str | None, str]:
+    """A heading's attr_list id (`## 标题 {#id}`) and its title without the braces; (None, raw) without one."""
+    group = _TRAILING_BRACES.search(raw)
+    ident = _ID_IN_BRACES.search(group.group(1)) if group else None
+    if group is None or ident is None:
+        return None, raw
+    return ident.group(1), raw[: group.start()].rstrip()
 _CONTAINER_OPENER = re.compile(r"^(\s*)(?:!!!|\?\?\?\+?|===)\s")
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 # Python-Markdown's abbr syntax: `*[LTV]: …` defines a tooltip for the page (G011: terms.yml does).
 _ABBR_DEFINITION = re.compile(r"^\s*\*\[[^\]]+\]\s*:")
 # pymdownx.snippets: `--8<-- "examples/rfm.py"` pulls a file (relative to the repository root) in.
 _SNIPPET = re.compile(r"""^\s*-{1,}8<-{1,}\s+(["'])([^"']+)\1""")
+_SNIPPET_FENCE = re.compile(r"^\s*-{1,}8<-{1,}\s*$")
+SNIPPET_FOLDERS = ("includes", "examples")  # mkdocs.yml: pymdownx.snippets base_path
 
 
 def default_slugify(text: str) -> str:
@@ -582,8 +635,12 @@ def check_page(
     `images` are the files under img/ as repository paths (e.g. img/rfm-segments.svg);
     `exists` tells whether a repository path is a file (for snippet includes).
     """
+    if (limit := check_limits(text, path)) is not None:
+        return PageResult([limit], [])  # nothing else is parsed: no rule may hang or overflow
     image_set = set(images)
     body, findings = _split_front_matter(text, path)
+    findings += check_front_matter(text, path)
+    findings += check_attr_lists(body, path)
     body, shifts = _dedent_containers(body)
     lines = body.split("\n")
     tokens = _inline_tokens(body)
@@ -659,9 +716,8 @@ def check_page(
         start, end = token.map if token.map else (0, 1)
         if token.type == "heading_open":
             raw = _inline_text(tokens[index + 1])
-            custom = _ATTR_ID.search(raw)
-            title = _ATTR_ID.sub("", raw) if custom else raw
-            anchor = custom.group(1) if custom else slugify(title)
+            custom, title = _heading_id(raw)
+            anchor = custom if custom else slugify(title)
             indent = len(lines[start]) - len(lines[start].lstrip(" "))
             headings.append(_Heading(int(token.tag[1:]), start + 1, col_of(start + 1, indent + 1), title, anchor))
             content_after.append(False)
@@ -699,12 +755,12 @@ def check_page(
         elif token.nesting >= 0:
             mark_content()
 
-    for number, line in enumerate(lines, start=1):
-        if (match := _SNIPPET.match(line)) and not _snippet_ok(match.group(2), exists):
-            findings.append(Finding(path, number, col_of(number, match.start(2) + 1), "F003", f"找不到要嵌入的文件 {match.group(2)}（路径相对于仓库根目录）；请修正路径或补上文件。"))
+    for number, col, target in snippet_targets(lines):
+        if (problem := _snippet_problem(target, exists)) is not None:
+            findings.append(Finding(path, number, col_of(number, col), "F003", problem))
     findings.extend(check_headings(headings, content_after, path))
     h1 = next((h for h in headings if h.level == 1), None)
-    anchors = {h.anchor for h in headings if h.anchor} | set(_EXPLICIT_ID.findall(body)) | set(_HTML_ID.findall(body))
+    anchors = {h.anchor for h in headings if h.anchor} | _explicit_ids(body) | set(_HTML_ID.findall(body))
     return PageResult(
         sorted(set(findings)), used, links, anchors,
         title=h1.text.strip() if h1 else None, title_line=h1.line if h1 else 1,
@@ -712,8 +768,12 @@ def check_page(
     )
 
 
-_EXPLICIT_ID = re.compile(r"\{[^}\n]*?#([\w\-\u00a0-\uffff]+)[^}\n]*\}")  # attr_list: {#id} {: #id .class }
-_HTML_ID = re.compile(r"""<[a-zA-Z][^>]*?\s(?:id|name)\s*=\s*["']([^"']+)["']""")
+_HTML_ID = re.compile(r"""<[a-zA-Z][^<>]*?\s(?:id|name)\s*=\s*["']([^"'<>]+)["']""")
+
+
+def _explicit_ids(body: str) -> set[str]:
+    """attr_list ids anywhere on the page: {#id} {: #id .class }."""
+    return {ident.group(1) for group in _BRACES.finditer(body) if (ident := _ID_IN_BRACES.search(group.group(1)))}
 
 
 def _outside_img(src: str, page_path: str) -> str | None:
@@ -733,9 +793,9 @@ def page_headings(text: str, slugify: Callable[[str], str] = default_slugify) ->
     for index, token in enumerate(tokens):
         if token.type == "heading_open":
             raw = _inline_text(tokens[index + 1])
-            custom = _ATTR_ID.search(raw)
-            title = (_ATTR_ID.sub("", raw) if custom else raw).strip()
-            found.append((int(token.tag[1:]), title, custom.group(1) if custom else slugify(title)))
+            custom, title = _heading_id(raw)
+            title = title.strip()
+            found.append((int(token.tag[1:]), title, custom if custom else slugify(title)))
     return found
 
 
@@ -751,9 +811,136 @@ def _inline_tokens(body: str) -> list[Token]:
     return tokens
 
 
-def _snippet_ok(target: str, exists: Callable[[str], bool]) -> bool:
-    normalized = posixpath.normpath(re.sub(r"(:-?\d*)+$", "", target))  # drop a line range like :10:20
-    return not normalized.startswith(("../", "/")) and exists(normalized)
+def snippet_targets(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(line, column, file) of every file `--8<--` pulls in: `--8<-- "file"` on one line, or one file
+    per line between two lines of `--8<--` (the block form)."""
+    found: list[tuple[int, int, str]] = []
+    block = False
+    for number, line in enumerate(lines, start=1):
+        if _SNIPPET_FENCE.match(line):
+            block = not block
+            continue
+        if block:
+            name = line.strip()
+            if name and not name.startswith(";"):
+                found.append((number, len(line) - len(line.lstrip()) + 1, name))
+        elif match := _SNIPPET.match(line):
+            found.append((number, match.start(2) + 1, match.group(2)))
+    return found  # an unclosed block: pymdownx reads to the end of the page, and so did the loop
+
+
+def _snippet_problem(target: str, exists: Callable[[str], bool]) -> str | None:
+    """Why a snippet's file cannot be embedded; files come from includes/ or examples/ only
+    (mkdocs.yml: pymdownx.snippets base_path, restrict_base_path), named relative to that folder."""
+    name = re.sub(r"(:-?\d*)+$", "", target.strip())  # drop a line range like :10:20
+    name = re.sub(r":[A-Za-z_][\w-]*$", "", name)  # or a section name
+    folders = "、".join(f"{folder}/" for folder in SNIPPET_FOLDERS)
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", name) or name.startswith(("/", "\\")) or "\\" in name:
+        return f"--8<-- 只能嵌入 {folders} 中的文件，不能是网址或绝对路径「{name}」；请把内容放进 examples/ 或 includes/。"
+    normalized = posixpath.normpath(name)
+    if normalized == ".." or normalized.startswith("../") or any(part.startswith(".") for part in normalized.split("/")):
+        return f"--8<-- 只能嵌入 {folders} 中的文件（不含隐藏文件），「{name}」不在其中；请写相对于这两个目录的路径，如 rfm.py。"
+    if not any(exists(f"{folder}/{normalized}") for folder in SNIPPET_FOLDERS):
+        meant = f"；路径写相对于 {folders} 的部分，如「{normalized.split('/', 1)[1]}」" if normalized.startswith(tuple(f"{f}/" for f in SNIPPET_FOLDERS)) else ""
+        return f"找不到要嵌入的文件 {name}（在 {folders} 中查找）{meant}；请修正路径或补上文件。"
+    return None
+
+
+# --------------------------------------------------------------------------- limits, front matter, attr_list
+
+MAX_PAGE_BYTES = 200 * 1024
+MAX_LINE = 4000
+MAX_NESTING = 16
+# `[` in one paragraph and on one page: both parsers match link labels in quadratic time (the site's
+# busiest page has 28).
+MAX_BRACKETS = 200
+MAX_PAGE_BRACKETS = 2000
+MAX_PAGE_TAGS = 2000  # `<` on one page: Python-Markdown's raw-HTML pass slows down with the square of open tags
+_CONTAINER_PREFIX = re.compile(r"[ \t]*(?:>|[*+-](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
+
+
+def check_limits(text: str, path: str) -> Finding | None:
+    """F007: a page too large, a line too long or containers nested too deep for the parsers."""
+    size = len(text.encode("utf-8", errors="replace"))
+    if size > MAX_PAGE_BYTES:
+        return Finding(path, 1, 1, "F007", f"页面有 {size // 1024} KB，超过 {MAX_PAGE_BYTES // 1024} KB 的上限；请拆成几个页面。")
+    if (total := text.count("[")) > MAX_PAGE_BRACKETS:
+        return Finding(path, 1, 1, "F007", f"页面有 {total} 个方括号 [，超过 {MAX_PAGE_BRACKETS} 的上限；请拆分页面。")
+    if (total := text.count("<")) > MAX_PAGE_TAGS:
+        return Finding(path, 1, 1, "F007", f"页面有 {total} 个尖括号 <，超过 {MAX_PAGE_TAGS} 的上限；页面中不写原始 HTML，请删去或拆分页面。")
+    brackets, first = 0, 1
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            brackets, first = 0, number + 1
+        brackets += line.count("[")
+        if brackets > MAX_BRACKETS:
+            return Finding(path, first, 1, "F007", f"这一段有超过 {MAX_BRACKETS} 个方括号 [；请拆分段落。")
+        if len(line) > MAX_LINE:
+            return Finding(path, number, 1, "F007", f"这一行有 {len(line)} 个字符，超过 {MAX_LINE} 的上限；请分段或换行。")
+        depth, at = 0, 0
+        while depth <= MAX_NESTING and (match := _CONTAINER_PREFIX.match(line, at)) and match.end() > at:
+            depth, at = depth + 1, match.end()
+        indent = len(line) - len(line.lstrip(" \t"))
+        if depth > MAX_NESTING or indent // 4 > MAX_NESTING * 2:
+            return Finding(path, number, 1, "F007", f"列表或引用嵌套超过 {MAX_NESTING} 层（或缩进过深）；请减少嵌套层级。")
+    return None
+
+
+def check_front_matter(text: str, path: str) -> list[Finding]:
+    """S005: the metadata MkDocs itself reads (YAML between ---, or MultiMarkdown `key: value` lines
+    at the top), keys from a list and plain values."""
+    from mkdocs.utils.meta import get_data  # what the build reads, opener quirks included
+
+    from opskb.sanitize import front_matter_problems
+
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        _, meta = get_data(normalized)
+    except Exception:  # malformed YAML is F002's; MkDocs then ignores the block
+        return []
+    lines = normalized.split("\n")
+    findings = []
+    for key, message in front_matter_problems(meta if isinstance(meta, dict) else {}):
+        number = next((n for n, line in enumerate(lines[:200], start=1) if line.lstrip().lower().startswith(f"{key.lower()}:")), 1)
+        findings.append(Finding(path, number, 1, "S005", message))
+    return findings
+
+
+_ATTR_LIST = re.compile(r"\{(:?)[ ]*([^{}\n ][^{}\n]*)\}")
+_ATTR_TOKEN = re.compile(r"""([^\s=}]+)=(?:"[^"]*"|'[^']*'|[^\s}]*)|(\S+)""")
+ATTR_LIST_KEYS = ("width", "height")
+
+
+def check_attr_lists(body: str, path: str) -> list[Finding]:
+    """S006: `{: … }` may give an element an id, classes and (images) a width and height, nothing else."""
+    findings = []
+    fence: str | None = None
+    for number, line in enumerate(body.split("\n"), start=1):
+        stripped = line.strip()
+        if (match := _FENCE.match(line)) is not None:
+            marker = match.group(2)
+            if fence is None:
+                fence = marker
+                continue
+            if marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+                continue
+        if fence is not None or "{" not in line or not stripped:
+            continue
+        visible = re.sub(r"(`+).*?\1", lambda m: " " * len(m.group(0)), line)
+        for group in _ATTR_LIST.finditer(visible):
+            colon, inner = group.group(1), group.group(2)
+            for token in _ATTR_TOKEN.finditer(inner):
+                key, word = token.group(1), token.group(2)
+                if key is not None and key.lower() in ATTR_LIST_KEYS:
+                    continue
+                if word is not None and (word.startswith(("#", ".")) or not (colon or "=" in inner)):
+                    continue
+                name = key or word
+                findings.append(Finding(path, number, group.start() + 1, "S006",
+                                        f"{{: }} 中的「{name}」不允许：attr_list 只能写 #锚点、.类名、width= 和 height=；请删去它。"))
+                break
+    return findings
 
 
 def _only_comments(html: str) -> bool:
@@ -779,23 +966,57 @@ def check_image_file(path: str, data: bytes, *, symlink_outside: bool = False) -
     return findings
 
 
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+# Drawing elements and presentation attributes only: nothing that runs, animates, links, embeds or
+# loads (no script, foreignObject, a, use, image, animate/set, style, iframe, feImage, …).
+SVG_ELEMENTS = frozenset({
+    "svg", "g", "defs", "title", "desc", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+    "text", "tspan", "marker", "lineargradient", "radialgradient", "stop", "clippath", "mask", "pattern", "symbol",
+    "style",  # CSS only (a dark-scheme palette): no @import, no url() but #local ids, no escapes
+})
+SVG_ATTRIBUTES = frozenset({
+    "id", "class", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "d", "points", "width", "height",
+    "viewbox", "preserveaspectratio", "transform", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity",
+    "opacity", "font-family", "font-size", "font-weight", "font-style", "text-anchor", "dominant-baseline",
+    "alignment-baseline", "letter-spacing", "dx", "dy", "role", "aria-labelledby", "aria-label", "aria-hidden",
+    "marker-start", "marker-mid", "marker-end", "refx", "refy", "markerwidth", "markerheight", "markerunits", "orient",
+    "offset", "stop-color", "stop-opacity", "gradientunits", "gradienttransform", "patternunits", "clip-path",
+    "clippathunits", "mask", "version", "xml:space", "lang", "xml:lang", "visibility", "display", "type", "media",
+})
+_SVG_CSS = re.compile(r"@import|@font-face|@namespace|expression\s*\(|-moz-binding|behavior\s*:|\\|<|url\(\s*['\"]?(?!#)",
+                      re.IGNORECASE)
+_SVG_URL = re.compile(r"url\(\s*['\"]?(?!#)", re.IGNORECASE)  # only url(#local-id) may be referenced
+
+
 def _check_svg(path: str, data: bytes) -> list[Finding]:
+    """I009: one namespace (SVG), drawing elements and presentation attributes from a list."""
+    if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
+        return [Finding(path, 1, 1, "I009", "SVG 含 <!DOCTYPE> 或 <!ENTITY>；请删除（用绘图软件重新导出为普通 SVG）。")]
     try:
         root = ElementTree.fromstring(data)
     except (ElementTree.ParseError, ValueError):
         return [Finding(path, 1, 1, "I009", "SVG 不是合法的 XML；请用编辑器重新导出。")]
     for element in root.iter():
-        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
-        if tag in ("script", "foreignobject"):
-            return [Finding(path, 1, 1, "I009", f"SVG 含 <{tag}>，打开图片时会执行代码；请删除后再提交。")]
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        namespace, _, local = element.tag[1:].partition("}") if element.tag.startswith("{") else ("", "", element.tag)
+        tag = local.lower()
+        if namespace != SVG_NAMESPACE:
+            return [Finding(path, 1, 1, "I009", f"SVG 中的 <{local}> 不属于 SVG 命名空间（{namespace or '无命名空间'}）；只允许 SVG 的绘图元素，请删除它。")]
+        if tag not in SVG_ELEMENTS:
+            return [Finding(path, 1, 1, "I009", f"SVG 含 <{local}>，不在允许的绘图元素之列（不允许脚本、动画、链接和嵌入）；请删除后再提交。")]
+        if tag == "style" and (len(element) or _SVG_CSS.search("".join(element.itertext()))):
+            return [Finding(path, 1, 1, "I009", "SVG 的 <style> 只能写普通的 CSS：不能用 @import、@font-face、反斜杠转义，url() 只能引用本文件中的 #id；请删除这些写法。")]
         for name, value in element.attrib.items():
-            local = name.rsplit("}", 1)[-1].lower()
-            if local.startswith("on"):
-                return [Finding(path, 1, 1, "I009", f"SVG 含事件属性 {local}=；请删除。")]
-            if local == "href" and (urlsplit(value).scheme or value.startswith("//")):
-                return [Finding(path, 1, 1, "I009", f"SVG 引用了外部资源 {value}；请把内容画进 SVG 本身。")]
-        if tag == "style" and element.text and ("@import" in element.text or "url(http" in element.text):
-            return [Finding(path, 1, 1, "I009", "SVG 的样式从外部加载资源（@import 或远程 url()）；请删除。")]
+            attr_ns, _, attr_local = name[1:].partition("}") if name.startswith("{") else ("", "", name)
+            key = attr_local.lower() if not attr_ns else ("xml:" + attr_local.lower() if attr_ns.endswith("XML/1998/namespace") else "")
+            if key.startswith("on"):
+                return [Finding(path, 1, 1, "I009", f"SVG 含事件属性 {attr_local}=，打开图片时会执行代码；请删除。")]
+            if key not in SVG_ATTRIBUTES:
+                return [Finding(path, 1, 1, "I009", f"SVG 的 <{local}> 有不允许的属性 {attr_local}=（不允许链接、样式和外部引用）；请删除。")]
+            if _SVG_URL.search(value) or "javascript:" in value.lower():
+                return [Finding(path, 1, 1, "I009", f"SVG 的 {attr_local}= 引用了外部资源；只能引用本文件中的 #id。")]
     return []
 
 

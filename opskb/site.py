@@ -12,6 +12,8 @@ from __future__ import annotations
 import mimetypes
 import os
 import posixpath
+import re
+import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +26,7 @@ from opskb.catalogue import render as render_catalogue
 from opskb.computed import Source, check_blocks, load_sources, parse_blocks
 from opskb.config import CONFIG_FILE, NavEntry, SiteConfig, parse_config
 from opskb.glossary import GLOSSARY_PAGE, render_glossary
-from opskb.rules import IMAGE_FORMATS, Finding, PageResult, check_page, closest, decode, page_results
+from opskb.rules import IMAGE_FORMATS, Finding, PageResult, check_limits, check_page, closest, decode, page_results
 from opskb.seedmap import MAP_FILE, Topic, check_topics, parse_map
 from opskb.term_checks import check_terms
 from opskb.terms import TERMS_FILE, Glossary, parse_terms
@@ -47,6 +49,7 @@ class Site:
     topics: list[Topic] | None = None  # the notes' map; None: not checked
     exists: Callable[[str], bool] = lambda path: True  # is this repository path a file (snippets)
     terms: bytes | None = None  # includes/terms.yml; None: missing (G001)
+    tree: list[Finding] = field(default_factory=list)  # symlinks, hidden files, file types (check_tree)
     with_terms: bool = False  # check the term data and formulas (load_site does; an in-memory test site may not)
 
 
@@ -82,7 +85,7 @@ def load_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", ski
         if path.is_dir() and not path.is_symlink():
             continue
         rel = path.relative_to(root).as_posix()
-        if path.suffix == ".md" and path.is_file():
+        if path.suffix == ".md" and path.is_file() and not path.is_symlink():  # never read through a link (F005)
             pages[rel] = path.read_bytes()
         else:
             files.append(rel)
@@ -103,9 +106,11 @@ def load_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", ski
         topics, map_findings = parse_map((root / MAP_FILE).read_text(encoding="utf-8", errors="replace"))
         source_findings = source_findings + map_findings
     terms_path = root / TERMS_FILE
+    parsed = parse_config(config) if config is not None else SiteConfig()
     return Site(pages, images, files, config, sources, source_findings, topics,
-                exists=lambda path: (root / path).is_file(),
-                terms=terms_path.read_bytes() if terms_path.is_file() else None, with_terms=True)
+                exists=lambda path: (root / path).is_file() and not (root / path).is_symlink(),
+                terms=terms_path.read_bytes() if terms_path.is_file() else None, with_terms=True,
+                tree=check_tree(root, docs_dir, parsed.assets))
 
 
 def check_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", skip: Iterable[str] = ()) -> list[Finding]:
@@ -114,7 +119,8 @@ def check_site(root: Path, docs_dir: str | None = None, img_dir: str = "img", sk
 
 def summarize(site: Site) -> Summary:
     config = parse_config(site.config) if site.config is not None else SiteConfig()
-    blocks = sum(len(parse_blocks(text, path)[0]) for path, data in site.pages.items() if (text := decode(data, path)[0]))
+    blocks = sum(len(parse_blocks(text, path)[0]) for path, data in site.pages.items()
+                 if (text := decode(data, path)[0]) and check_limits(text, path) is None)
     return Summary(len(site.pages), len(site.images), len(config.nav_pages()), blocks)
 
 
@@ -123,7 +129,9 @@ def check_loaded(site: Site, skip: Iterable[str] = ()) -> list[Finding]:
     config = parse_config(site.config) if site.config is not None else SiteConfig(nav=None)
     findings, results = page_results(site.pages, site.images, site.exists)
     findings += config.findings
-    texts = {path: text for path, data in site.pages.items() if (text := decode(data, path)[0]) is not None}
+    # A page over the limits (F007, reported by page_results) is not given to any other rule.
+    texts = {path: text for path, data in site.pages.items()
+             if (text := decode(data, path)[0]) is not None and check_limits(text, path) is None}
     for path, text in texts.items():
         findings += check_typesetting(text, path)
     docs = config.docs_dir
@@ -136,6 +144,8 @@ def check_loaded(site: Site, skip: Iterable[str] = ()) -> list[Finding]:
         findings += check_terms(site.terms, texts, docs)
     findings += check_links(published, site.images, site.files, docs, site.exists, generated_anchors(site.terms))
     findings += site.source_findings
+    findings += site.tree
+    findings += check_redirects(config, published, docs)
     if site.sources is not None:
         for path, text in texts.items():
             findings += check_blocks(text, path, site.sources)
@@ -340,3 +350,119 @@ def _page_for_url(url: str, page: str, pages: dict[str, set[str]], docs: str) ->
         if candidate in pages:
             return posixpath.relpath(candidate, posixpath.dirname(page))
     return None
+
+
+# --------------------------------------------------------------------------- the content tree (F004–F006, F008)
+
+CONTENT_FOLDERS = ("img", "includes", "examples")  # besides docs/: published or embedded
+# Where the theme, its plugins and the build hooks write files of their own: nothing under docs/ may
+# land there (a page there turns a theme file's path into a folder).
+RESERVED = ("assets/javascripts/", "assets/stylesheets/", "assets/images/", "search/", "img/", "examples/")
+_CSS_IMPORT = re.compile(r"@import|expression\s*\(|behavior\s*:|-moz-binding|\\", re.IGNORECASE)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]*)\1\s*\)", re.IGNORECASE)
+
+
+def check_tree(root: Path, docs: str, assets: Iterable[str] = ()) -> list[Finding]:
+    """What lies in the content folders besides pages and images: symlinks (on disk or as git records
+    them), hidden files, files docs/ may not hold, and style sheets that load from elsewhere."""
+    findings: list[Finding] = []
+    linked: set[str] = set()
+    allowed = set(assets)
+    for folder in (docs, *CONTENT_FOLDERS):
+        top = root / folder
+        if top.is_symlink():
+            linked.add(folder)
+            continue
+        for current, dirs, names in os.walk(top, followlinks=False):
+            for name in sorted(dirs + names):
+                path = Path(current) / name
+                rel = path.relative_to(root).as_posix()
+                if path.is_symlink():
+                    linked.add(rel)
+                elif name.startswith("."):
+                    findings.append(Finding(rel, 1, 1, "F006", f"{rel} 是隐藏文件（以 . 开头）；内容目录中不允许隐藏文件，请删除或改名。"))
+            dirs[:] = [d for d in dirs if not d.startswith(".") and not (Path(current) / d).is_symlink()]
+            if folder != docs:
+                continue
+            for name in sorted(names):
+                path = Path(current) / name
+                if name.startswith(".") or path.is_symlink():
+                    continue
+                rel = path.relative_to(root).as_posix()
+                inside = rel.removeprefix(f"{docs}/")
+                findings.extend(_docs_file_problems(path, rel, inside, allowed))
+    linked |= _git_symlinks(root, (docs, *CONTENT_FOLDERS))
+    for rel in sorted(linked):
+        findings.append(Finding(rel, 1, 1, "F005", f"{rel} 是符号链接；内容目录中不允许符号链接（可能把仓库外的文件发布出去），请提交真实的文件。"))
+    return findings
+
+
+def _docs_file_problems(path: Path, rel: str, inside: str, allowed: set[str]) -> list[Finding]:
+    if inside.endswith(".md"):
+        if inside.startswith(RESERVED):
+            return [Finding(rel, 1, 1, "F004", f"{inside} 所在的目录留给主题和构建生成的文件，页面不能放在这里；请移到其他目录。")]
+        return []
+    if _is_image(rel):
+        return []  # N007 owns images dropped into docs/
+    if inside not in allowed:
+        return [Finding(rel, 1, 1, "F004", f"docs/ 中只能放 Markdown 页面和 mkdocs.yml 的 extra_css 列出的样式表，{inside} 会被原样发布而不经检查；"
+                                           "请删除它（图片放 img/，下载数据放 examples/）。")]
+    if inside.startswith(RESERVED):
+        return [Finding(rel, 1, 1, "F004", f"{inside} 与主题或构建生成的文件位置相同，会替换它们；请改放到 assets/ 下的其他名字。")]
+    if inside.endswith(".css"):
+        try:
+            text = path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return [Finding(rel, 1, 1, "F008", "读不到这个样式表；请确认它是普通的文本文件。")]
+        for number, line in enumerate(text.split("\n"), start=1):
+            bad = _CSS_IMPORT.search(line) or next((m for m in _CSS_URL.finditer(line) if not _local_css_url(m.group(2))), None)
+            if bad:
+                return [Finding(rel, number, bad.start() + 1, "F008", "样式表不能用 @import、反斜杠转义或指向其他网站的 url()；"
+                                                                      "网站不从其他网站加载任何内容，请删除这一处或改为本站的相对路径。")]
+    return []
+
+
+def _local_css_url(url: str) -> bool:
+    url = url.strip()
+    if url.startswith("#") or url.lower().startswith("data:image/"):
+        return True
+    parts = urlsplit(url)
+    return bool(url) and not parts.scheme and not parts.netloc and not url.startswith(("/", "\\"))
+
+
+def _git_symlinks(root: Path, folders: Iterable[str]) -> set[str]:
+    """Paths git records with the symlink mode (120000): a checkout without symlink support (Windows)
+    writes them as small text files, which the file system check alone would miss."""
+    if not (root / ".git").exists():
+        return set()
+    try:
+        listed = subprocess.run(["git", "-C", str(root), "ls-files", "-s", "-z", "--", *folders],
+                                capture_output=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    found = set()
+    for record in listed.split(b"\0"):
+        meta, _, name = record.partition(b"\t")
+        if meta.startswith(b"120000"):
+            found.add(name.decode("utf-8", errors="replace"))
+    return found
+
+
+# --------------------------------------------------------------------------- redirects (N011)
+
+
+def check_redirects(config: SiteConfig, pages: dict[str, PageResult], docs: str) -> list[Finding]:
+    """Each redirect leads from a page that is gone to a page of this site."""
+    findings = []
+    on_disk = {_in_docs(path, docs) for path in pages}
+    for old, new, line, col in config.redirects:
+        target = urlsplit(new)
+        if target.scheme or target.netloc or new.startswith(("/", "\\")) or "\\" in new or not target.path.endswith(".md"):
+            findings.append(Finding(CONFIG_FILE, line, col, "N011", f"重定向目标「{new}」不是 docs/ 中页面的 .md 路径；重定向只能指向本站现有的页面。"))
+        elif posixpath.normpath(unquote(target.path)) not in on_disk:
+            suggestion = closest(target.path, on_disk)
+            tip = f"是否想写 {suggestion}？" if suggestion else "请指向现有的页面。"
+            findings.append(Finding(CONFIG_FILE, line, col, "N011", f"重定向目标 {target.path} 在 {docs}/ 中不存在；{tip}"))
+        if not old.endswith(".md") or old in on_disk or old.startswith(("/", "../")) or "\\" in old:
+            findings.append(Finding(CONFIG_FILE, line, 1, "N011", f"重定向的旧地址「{old}」要写成已删除或改名的页面的 .md 路径（相对于 {docs}/），不能是现有页面。"))
+    return findings

@@ -173,7 +173,8 @@ RUN_AXE = """async options => {
     violations: result.violations.flatMap(rule => rule.nodes.map(node => [rule.id, node.target.join(' ')])),
   };
 }"""
-SETTLED = "document.getAnimations().every(animation => animation.playState !== 'running')"
+# A function, not an expression: Playwright polls an expression with eval(), which the pages' CSP refuses.
+SETTLED = "() => document.getAnimations().every(animation => animation.playState !== 'running')"
 
 
 def axe_source() -> str:

@@ -142,7 +142,7 @@ def test_light_dark_toggle_keeps_figures_legible(browser: object, server: str) -
     figure.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "figure-light.png"))
     page.locator("form[data-md-component='palette'] label:visible").first.click()
-    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
     figure.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "figure-dark.png"))
     # The figure follows the toggle (an image takes the used color-scheme of its <img>): dark cards,

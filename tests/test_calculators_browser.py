@@ -53,7 +53,7 @@ def test_rfm_tool_on_the_sample_orders_equals_the_rfm_page_and_sends_nothing(tab
     page.locator(".opskb-tool__file").set_input_files(str(ORDERS))
     results_shown(page)
     set_analysis_day(page, "2024-12-31")
-    page.wait_for_function("document.querySelector('[role=status]').textContent.includes('2024-12-31')")
+    page.wait_for_function("() => document.querySelector('[role=status]').textContent.includes('2024-12-31')")
     segments = table_rows(page, "按类别汇总")
     assert [row[:5] for row in segments] == segments_on_page  # names, R F M, counts, amounts, shares
     assert [row[2] for row in segments] == ["6", "2", "3", "1", "1", "3", "2", "2"]
@@ -177,7 +177,7 @@ def test_cohort_tool_on_the_sample_orders_equals_the_reference(tab: Tab, server:
     page.locator(".opskb-tool__file").set_input_files(str(ORDERS))
     results_shown(page)
     set_analysis_day(page, "2024-12-31")
-    page.wait_for_function("document.querySelector('[role=status]').textContent.includes('2024-12-31')")
+    page.wait_for_function("() => document.querySelector('[role=status]').textContent.includes('2024-12-31')")
     rows = table_rows(page, "同期群留存表")
     assert [row[:2] for row in rows[:-1]] == [[c.label, str(c.size)] for c in table.cohorts]
     for row, cohort in zip(rows, table.cohorts):

@@ -206,5 +206,5 @@ def test_the_pages_show_the_tested_sql_and_formulas(root: Path) -> None:
                         ("docs/modules/user-operations/ltv.md", ("ltv.sql", "ltv-sheet.txt"))]:
         text = (root / page).read_text(encoding="utf-8")
         for name in names:
-            assert f'--8<-- "examples/{name}"' in text, f"{page} does not include examples/{name}"
+            assert f'--8<-- "{name}"' in text, f"{page} does not include examples/{name}"
         assert "](../../../examples/orders.csv)" in text, f"{page} does not offer the sample data"

@@ -46,6 +46,22 @@ def test_a_pull_request_cannot_weaken_its_own_check(base_and_pr: tuple[Path, Pat
     assert {"path": f"{USER_OPS}/north-star.md", "status": "added", "title": "北极星指标"} in data["changed"]
 
 
+def test_the_base_branch_sanitiser_judges_what_the_rules_cannot_see(base_and_pr: tuple[Path, Path], tmp_path: Path) -> None:
+    """A payload written to slip past the CommonMark rules, with the pull request's own sanitiser removed:
+    the base branch's sanitiser still stops the build and names the page."""
+    base, pr = base_and_pr
+    edit(pr / "mkdocs.yml", "  - hooks/sanitize.py", "  # sanitiser removed")
+    add_page(pr, NEW_PAGE + "\n文字<img/src=x onerror=alert(1)>文字\n")
+    assert opskb(pr, "build", "--site-dir", str(tmp_path / "own")).returncode == 0  # its own build lets it through …
+    report = tmp_path / "gate.json"
+    gate = opskb(base, "gate", str(pr), "--site", str(tmp_path / "preview"), "--report", str(report))
+    assert gate.returncode == 1  # … the base branch's does not
+    assert f"{USER_OPS}/north-star.md:9:14: 错误 S004" in gate.output, gate.output[-3000:]
+    assert not (tmp_path / "preview").exists()
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert [(f["path"], f["rule"]) for f in data["findings"]] == [(f"{USER_OPS}/north-star.md", "S004")]
+
+
 def test_a_good_pull_request_passes_both_engines_and_leaves_a_preview(base_and_pr: tuple[Path, Path], tmp_path: Path) -> None:
     """Also the suite's proof that ProperDocs, the fallback engine, builds the site unchanged."""
     base, pr = base_and_pr

@@ -114,8 +114,20 @@ def test_image_file_rules() -> None:
     assert [f.rule for f in check_image_file("img/a.svg", onload)] == ["I009"]
     remote = b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://x.example/a.png"/></svg>'
     assert [f.rule for f in check_image_file("img/a.svg", remote)] == ["I009"]
-    fine = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><title>t</title><a href="#x"/></svg>'
+    fine = (b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><title>t</title><defs><linearGradient id="g">'
+            b'<stop offset="0" stop-color="#fff"/></linearGradient></defs><rect fill="url(#g)" width="1" height="1"/></svg>')
     assert check_image_file("img/a.svg", fine) == []
+    palette = b'<svg xmlns="http://www.w3.org/2000/svg"><style>svg { --fg: #111 } @media (prefers-color-scheme: dark) { svg { --fg: #eee } }</style><rect/></svg>'
+    assert check_image_file("img/a.svg", palette) == []
+    # An allowlist, not a blocklist: links, animation, another namespace, styles are all refused.
+    for hostile in (b'<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"/></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="href" to="javascript:alert(1)"/></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><x:p xmlns:x="http://www.w3.org/1999/xhtml"/></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:red"/></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: url(https://x.example/p.svg#a) }</style></svg>',
+                    b'<svg xmlns="http://www.w3.org/2000/svg"><style>rect { fill: u\\72l(https://x.example/p) }</style></svg>'):
+        assert [f.rule for f in check_image_file("img/a.svg", hostile)] == ["I009"], hostile
 
 
 def test_unused_images_are_warnings_and_used_ones_are_not() -> None:

@@ -171,7 +171,7 @@ def test_snippet_includes_exist() -> None:
         for line in page.read_text(encoding="utf-8").splitlines():
             m = SNIPPET_RE.match(line)
             if m:
-                assert (ROOT / m.group(1)).is_file(), f"{page}: snippet {m.group(1)} not found"
+                assert (ROOT / "examples" / m.group(1)).is_file(), f"{page}: snippet {m.group(1)} not found in examples/"
 
 
 # --- the scoring logic on a dataset small enough to check by hand -------------------------
