@@ -157,9 +157,11 @@ FIGURES_ON_PAGE = """() => [...document.querySelectorAll('article img')]
   .filter(img => new URL(img.src).pathname.endsWith('.svg'))
   .map(img => [img.src, img.getBoundingClientRect().width])"""
 
-# Mean lightness (0–255) of a PNG screenshot, decoded by the browser.
+# Mean lightness (0–255) of a PNG screenshot, decoded by the browser (from bytes, not a data: URL,
+# which the site's Content Security Policy does not let the page fetch).
 MEAN_LIGHTNESS = """async b64 => {
-  const bitmap = await createImageBitmap(await (await fetch('data:image/png;base64,' + b64)).blob());
+  const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  const bitmap = await createImageBitmap(new Blob([bytes], {type: 'image/png'}));
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d'); ctx.drawImage(bitmap, 0, 0);
   const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
