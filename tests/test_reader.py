@@ -129,6 +129,22 @@ def test_the_form_the_link_names_exists_and_takes_the_page_field(root: Path) -> 
     assert re.search(r"^\s+id: page$", form, re.M)
 
 
+def test_the_benchmark_compares_lighthouse_before_and_after() -> None:
+    from opskb.reader_bench import PageScores, ReaderFigures, format_comparison, format_reader_figures
+
+    def figures(performance: int, home_bytes: int) -> ReaderFigures:
+        scores = {"performance": performance, "accessibility": 100, "best-practices": 100, "seo": 100}
+        pages = [PageScores(path, scores, 1500.0, 1800.0, 40.0, 0.0, 300_000, {c: [] for c in scores})
+                 for path in ("/", "/modules/user-operations/rfm/", "/glossary/")]
+        return ReaderFigures(pages, home_bytes, {"/": home_bytes}, 1, 1, {"LTV": [10.0]})
+
+    table = format_comparison(figures(81, 330 * 1024), figures(97, 336 * 1024))
+    assert "| 术语表 /glossary/：性能 | 81 | 97 |" in table
+    assert "| 最深页面 /modules/user-operations/rfm/：性能 | 81 | 97 |" in table
+    assert "| 首页体积（未压缩，不含搜索索引） | 330.0 KB | 336.0 KB |" in table
+    assert "| 术语表 /glossary/：Lighthouse 性能 | 97 | ≥ 95 | 达标 |" in format_reader_figures(figures(97, 1))
+
+
 # ------------------------------------------------------------------ browser
 
 CUT_OFF = """() => {
