@@ -330,7 +330,12 @@ def test_the_home_page_leads_a_newcomer_in(browser: object, server: str, root: P
         assert href and source_of(root, href).is_file(), href
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", item.locator("time").get_attribute("datetime") or "")
     page.context.close()
-    assert tab.errors == []
+    small = open_tab(browser, *PHONES[0])  # the smallest phone: the way in is still on the first screen
+    small.page.goto(server + "/", wait_until="load")
+    button = small.page.locator("article a.md-button", has_text="按问题查找").bounding_box()
+    assert button is not None and button["y"] + button["height"] <= PHONES[0][1]
+    small.page.context.close()
+    assert tab.errors == [] and small.errors == []
 
 
 @pytest.mark.browser
