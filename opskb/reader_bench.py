@@ -1,9 +1,11 @@
 """Reader-side figures of a built site: Lighthouse scores, page weight and search latency.
 
-    python -m opskb.reader_bench [site/]    # prints a Markdown table; builds nothing
+    python -m opskb.reader_bench [site/]                 # prints a Markdown table; builds nothing
+    python -m opskb.reader_bench before-site/ after-site/  # Lighthouse before and after a change
 
 `reader_figures(site)` returns a `ReaderFigures`; `format_reader_figures()` renders it with the
-targets beside each figure. Everything is served from 127.0.0.1 and nothing leaves the machine.
+targets beside each figure, `format_comparison()` two of them side by side. Everything is served
+from 127.0.0.1 and nothing leaves the machine.
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ INDEX = "search/search_index.json"
 COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".map"}
 
 HOME_BYTES_TARGET = 250 * 1024
+# Measured besides the home page and the deepest page: the longest page (123 terms) and the page
+# with the widest tables, which readers open most from shared links.
+NAMED_PAGES = {"/glossary/": "术语表", "/modules/user-operations/rfm/": "RFM 模型"}
 FIRST_RESULT_TARGET_MS = 20.0
 
 
@@ -59,7 +64,7 @@ class PageScores:
 class ReaderFigures:
     """Everything `reader_figures` measured; `format_reader_figures` turns it into the table."""
 
-    pages: list[PageScores]       # the home page first, then the deepest page
+    pages: list[PageScores]       # the home page first, then the deepest page, then NAMED_PAGES
     home_bytes: int               # uncompressed, every resource except the search index
     home_resources: dict[str, int]  # path → uncompressed bytes, for finding what is heavy
     index_bytes: int
@@ -258,7 +263,8 @@ def reader_figures(site: Path, runs: int = 3) -> ReaderFigures:
     site = Path(site)
     index = (site / INDEX).read_bytes()
     with serve(site) as base:
-        pages = [page_scores(base, path, runs) for path in ("/", deepest_page(site))]
+        paths = list(dict.fromkeys(["/", deepest_page(site), *(p for p in NAMED_PAGES if (site / p.strip("/") / "index.html").is_file())]))
+        pages = [page_scores(base, path, runs) for path in paths]
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
             try:
@@ -285,12 +291,21 @@ def _kb(size: int) -> str:
     return f"{size / 1024:.1f} KB"
 
 
+def page_name(path: str, deepest: str | None = None) -> str:
+    if path == "/":
+        return "首页"
+    if path in NAMED_PAGES and path != deepest:
+        return f"{NAMED_PAGES[path]} {path}"
+    return f"最深页面 {path}"
+
+
 def format_reader_figures(figures: ReaderFigures) -> str:
     """A Markdown table: figure, value, target, met (or – where there is no target)."""
     rows: list[tuple[str, str, str, str]] = []
     notes: list[str] = []
+    deepest = figures.pages[1].path if len(figures.pages) > 1 else None
     for page in figures.pages:
-        name = "首页" if page.path == "/" else f"最深页面 {page.path}"
+        name = page_name(page.path, deepest)
         for category, label in CATEGORIES.items():
             score = page.scores[category]
             target = 95 if category == "performance" else 100
@@ -320,13 +335,40 @@ def format_reader_figures(figures: ReaderFigures) -> str:
     return "\n".join(lines)
 
 
+def format_comparison(before: ReaderFigures, after: ReaderFigures) -> str:
+    """Lighthouse scores, paint and blocking times per page, and the home page's weight, before and after."""
+    rows: list[tuple[str, str, str]] = []
+    earlier = {page.path: page for page in before.pages}
+    deepest = after.pages[1].path if len(after.pages) > 1 else None
+    for page in after.pages:
+        old = earlier.get(page.path)
+        if old is None:
+            continue
+        name = page_name(page.path, deepest)
+        for category, label in CATEGORIES.items():
+            rows.append((f"{name}：{label}", str(old.scores[category]), str(page.scores[category])))
+        rows += [
+            (f"{name}：FCP / LCP", f"{old.fcp_ms:.0f} / {old.lcp_ms:.0f} ms", f"{page.fcp_ms:.0f} / {page.lcp_ms:.0f} ms"),
+            (f"{name}：TBT / CLS", f"{old.tbt_ms:.0f} ms / {old.cls:.3f}", f"{page.tbt_ms:.0f} ms / {page.cls:.3f}"),
+            (f"{name}：传输总量", _kb(old.transfer_bytes), _kb(page.transfer_bytes)),
+        ]
+    rows.append(("首页体积（未压缩，不含搜索索引）", _kb(before.home_bytes), _kb(after.home_bytes)))
+    lines = ["| 指标 | 改动前 | 改动后 |", "| --- | ---: | ---: |"]
+    return "\n".join(lines + [f"| {' | '.join(row)} |" for row in rows])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    site = Path(args[0] if args else "site")
-    if not (site / "index.html").is_file():
-        print(f"reader_bench：{site} 下没有 index.html；请先运行 mkdocs build。", file=sys.stderr)
+    sites = [Path(arg) for arg in args] or [Path("site")]
+    for site in sites:
+        if not (site / "index.html").is_file():
+            print(f"reader_bench：{site} 下没有 index.html；请先运行 mkdocs build。", file=sys.stderr)
+            return 2
+    if len(sites) > 2:
+        print("reader_bench：最多给两个网站目录（改动前、改动后）。", file=sys.stderr)
         return 2
-    print(format_reader_figures(reader_figures(site)))
+    figures = [reader_figures(site) for site in sites]
+    print(format_reader_figures(figures[-1]) if len(figures) == 1 else format_comparison(*figures))
     return 0
 
 

@@ -95,7 +95,10 @@ def published_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     included), so the site is built for the port it is served on. Costs one more build."""
     site = tmp_path_factory.mktemp("published-site")
     with serve(site) as url:
-        built = mkdocs_build(ROOT, site, env={"SITE_URL": url + "/", "OPSKB_GIT_DATES": "false"})
+        env = {"SITE_URL": url + "/", "OPSKB_GIT_DATES": "false"}
+        if not (os.environ.get("OPSKB_REPO_URL") or os.environ.get("GITHUB_REPOSITORY")):
+            env["OPSKB_REPO_URL"] = "https://github.com/example/opskb"  # the workflow always knows its repository
+        built = mkdocs_build(ROOT, site, env=env)
         assert built.returncode == 0, built.output
         yield url
 
