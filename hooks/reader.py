@@ -2,7 +2,8 @@
 
 - tables: short cells (labels, numbers) are marked so the stylesheet keeps them on one line;
 - 相关阅读 at the end of model pages, from the pages they link to;
-- the home page's 最近更新 list, from Git, where docs/index.md has `<!-- recent-pages -->`;
+- the home page's 最近更新 list, from Git, where docs/index.md has `<!-- recent-pages -->`, and the
+  whole-book PDF's download button where it has `<!-- book-pdf -->`;
 - the 内容纠错 link beside the edit button (overrides/partials/actions.html).
 """
 
@@ -15,9 +16,10 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
 from opskb.reader import (
-    RECENT_MARKER, content_fix_url, insert_before_footnotes, last_changes, linked_pages, mark_short_cells,
+    BOOK_MARKER, RECENT_MARKER, book_link, content_fix_url, insert_before_footnotes, last_changes, linked_pages, mark_short_cells,
     recent_markdown, recent_pages, related_html, wants_related,
 )
+from opskb.pdf import PDF_NAME
 from opskb.rules import page_headings
 
 _titles_by_path: dict[str, str] = {}  # docs/ path → the page's H1
@@ -36,12 +38,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: object) -> str:
-    if RECENT_MARKER not in markdown:
-        return markdown
-    root = Path(config.config_file_path).parent
-    recent = recent_pages(last_changes(root, Path(config.docs_dir).relative_to(root).as_posix()), _titles_by_path)
-    listing = recent_markdown(recent, _titles_by_path)
-    return "\n".join(listing if line.strip() == RECENT_MARKER else line for line in markdown.split("\n"))
+    lines = markdown.split("\n")
+    if any(line.strip() == RECENT_MARKER for line in lines):
+        root = Path(config.config_file_path).parent
+        recent = recent_pages(last_changes(root, Path(config.docs_dir).relative_to(root).as_posix()), _titles_by_path)
+        listing = recent_markdown(recent, _titles_by_path)
+        lines = [listing if line.strip() == RECENT_MARKER else line for line in lines]
+    return "\n".join(book_link(PDF_NAME) if line.strip() == BOOK_MARKER else line for line in lines)
 
 
 def on_page_content(html: str, page: Page, **kwargs: object) -> str:

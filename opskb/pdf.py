@@ -2,7 +2,7 @@
 
 A strict build with the print-site plugin switched on (OPSKB_PDF=true) puts every reader page, in nav
 order and with a table of contents, on one page (print_page/); headless Chromium, the browser the
-tests use, prints that page with overrides/assets/stylesheets/print.css to a tagged PDF with an
+tests use, prints that page (styled for print by overrides/assets/stylesheets/print.css, one of extra_css) to a tagged PDF with an
 outline, its Chinese text selectable and its fonts embedded. The site itself is built without the
 print page; the PDF is written into it (default site/) only once it is complete.
 """
@@ -21,7 +21,6 @@ from opskb.launcher import ROOT
 
 PDF_NAME = "yunying-zhishiku.pdf"  # at the site root: <site_url>/yunying-zhishiku.pdf
 PRINT_PAGE = "print_page/"
-PRINT_CSS = ROOT / "overrides/assets/stylesheets/print.css"
 TITLE = "运营知识库"
 
 # Before printing, on the whole-book page:
@@ -118,7 +117,6 @@ def print_book(site: Path, output: Path, chromium: str, site_url: str = "") -> N
         try:
             page = browser.new_page(locale="zh-CN", color_scheme="light")
             page.goto(f"{url}/{PRINT_PAGE}", wait_until="load", timeout=120_000)
-            page.add_style_tag(content=PRINT_CSS.read_text(encoding="utf-8"))
             found = page.evaluate(PREPARE, {"title": TITLE, "siteUrl": site_url})
             if found["images"]:
                 raise PdfError(f"全书页面中有图片加载失败：{', '.join(found['images'])}；请检查图片链接。")

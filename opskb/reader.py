@@ -176,6 +176,18 @@ def recent_markdown(changes: list[Change], titles: Mapping[str, str]) -> str:
     return '<div class="opskb-recent" markdown>\n\n' + "\n".join(lines) + "\n\n</div>"
 
 
+# ------------------------------------------------------------------ the whole book as a PDF
+
+BOOK_MARKER = "<!-- book-pdf -->"
+
+
+def book_link(pdf_name: str) -> str:
+    """The home page's download button for the whole-book PDF (`python -m opskb pdf` writes it at the
+    site root when the site is published). Raw HTML, because MkDocs would report a Markdown link to a
+    file the build itself does not make."""
+    return f'<a class="md-button" href="{pdf_name}">下载全书 PDF</a>'
+
+
 def _chinese_date(date: str) -> str:
     year, month, day = date.split("-")
     return f"{int(year)} 年 {int(month)} 月 {int(day)} 日"

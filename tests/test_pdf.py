@@ -148,3 +148,10 @@ def test_pdf_command_says_what_to_do_without_a_built_site(tmp_path: Path, capsys
     err = capsys.readouterr().err
     assert "没有生成 PDF" in err and "Traceback" not in err
     assert not (tmp_path / PDF_NAME).exists()
+
+
+def test_the_home_page_download_button_leads_to_the_pdf(book: Path) -> None:
+    home = (book.parent / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="md-button" href="([^"]+)">下载全书 PDF</a>', home)
+    assert links == [PDF_NAME]
+    assert (book.parent / links[0]).is_file()
