@@ -1,0 +1,164 @@
+"""Site search: what the build marks for indexing, the Pagefind run, and the query variants.
+
+The index is Pagefind's (a static index split into small chunks that the browser fetches per query
+word), built from the published HTML after MkDocs has written it. Material's header search box stays;
+its worker is replaced by overrides/assets/javascripts/search-worker.js, which asks Pagefind.
+hooks/search.py only calls these functions.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from opskb.terms import Glossary
+
+# Inside the article: the permalink marks (¶), the edit/view buttons, the last-updated line and the
+# glossary's filter form are not content.
+EXCLUDED = [".headerlink", ".md-skip", ".md-content__button", ".md-source-file", "form", "script", "style"]
+# Contributor and maintainer pages: their words count this much, so readers' pages rank first.
+CONTRIBUTOR_WEIGHT = 0.1
+CONTRIBUTOR_PREFIX = "contributing/"
+OUTPUT = "pagefind"
+VARIANTS = "assets/javascripts/search-variants.js"
+# Material's bundle fetches search/search_index.json on every page for its highlighter's settings;
+# it gets only those (a few hundred bytes), never documents.
+MATERIAL_CONFIG = "search/search_index.json"
+SEPARATOR = r"[\s\-]+"
+
+_ARTICLE = re.compile(r'<article class="md-content__inner md-typeset"')
+
+
+class SearchIndexError(Exception):
+    """The index could not be built; the message is for contributors (Chinese, with the fix)."""
+
+
+def mark_article(html: str, *, exclude: bool, weight: float | None) -> str:
+    """The page with its article marked as the only part Pagefind indexes (or nothing, if excluded)."""
+    if exclude:
+        return html
+    attributes = " data-pagefind-body"
+    if weight is not None:
+        attributes += f' data-pagefind-weight="{weight:g}"'
+    return _ARTICLE.sub(lambda match: match.group(0) + attributes, html, count=1)
+
+
+def page_weight(src_uri: str) -> float | None:
+    """The weight of a page's words: lowered for contributor pages, the default (None) otherwise."""
+    return CONTRIBUTOR_WEIGHT if src_uri.startswith(CONTRIBUTOR_PREFIX) else None
+
+
+def excluded(meta: dict[str, object]) -> bool:
+    """Front matter `search: {exclude: true}` keeps a page out of the index."""
+    search = meta.get("search")
+    return isinstance(search, dict) and search.get("exclude") is True
+
+
+def material_config() -> str:
+    """What Material's bundle reads from search/search_index.json: settings for highlighting ?h= words."""
+    return json.dumps({"config": {"lang": ["zh"], "separator": SEPARATOR, "pipeline": [], "fields": {}}, "docs": []})
+
+
+# --------------------------------------------------------------------------- query variants
+
+
+_SPLIT = re.compile(r"[、，,;；]")
+
+
+def _key(label: str) -> str:
+    """A label as the query module compares it: lower case, no spaces or slashes (A/B 测试 → ab测试)."""
+    return re.sub(r"[\s/·\-]+", "", label.lower())
+
+
+def variant_groups(glossary: Glossary) -> list[list[str]]:
+    """For each term, the ways readers write it (name, acronym, English, aliases), in search form.
+
+    A query that is one of them is also searched as the others: 日活 finds DAU, AB测试 finds A/B 测试.
+    """
+    groups: list[list[str]] = []
+    for term in glossary.terms:
+        labels: dict[str, None] = {}
+        for label in term.labels:
+            for part in _SPLIT.split(label):
+                part = part.strip()
+                if part:
+                    labels.setdefault(part, None)
+        if len(labels) > 1:
+            groups.append(list(labels))
+    return groups
+
+
+def variants_module(glossary: Glossary) -> str:
+    """An ES module with the variant groups, imported by the search worker on the first query."""
+    data = json.dumps(variant_groups(glossary), ensure_ascii=False, separators=(",", ":"))
+    return ("// Generated at build time from includes/terms.yml by hooks/search.py: the ways each term is written.\n"
+            f"export default {data}\n")
+
+
+# --------------------------------------------------------------------------- Pagefind
+
+
+@dataclass(frozen=True)
+class IndexFigures:
+    pages: int
+    words: int
+    seconds: float
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary of the pinned pagefind-bin-extended wheel (the extended build segments Chinese)."""
+    try:
+        from pagefind_bin_extended import get_executable  # type: ignore[import-not-found]
+    except ImportError as error:
+        raise SearchIndexError("没有安装 Pagefind（pagefind[extended]）：请运行 python -m opskb setup 安装锁定的依赖。") from error
+    return Path(get_executable())
+
+
+def pagefind_command(site_dir: Path) -> list[str]:
+    return [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", OUTPUT,
+            "--exclude-selectors", ", ".join(EXCLUDED), "--force-language", "zh"]
+
+
+_COUNT = re.compile(r"Indexed (\d+) pages?.*?Indexed (\d+) words?", re.S)
+
+
+def build_index(site_dir: Path) -> IndexFigures:
+    """Run Pagefind over the built site, writing site_dir/pagefind/; raise SearchIndexError on failure."""
+    import time
+
+    target = site_dir / OUTPUT
+    if target.exists():
+        shutil.rmtree(target)
+    start = time.perf_counter()
+    try:
+        result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"无法运行 Pagefind 建立搜索索引：{error}。请运行 python -m opskb setup 重新安装依赖。") from error
+    output = result.stdout + result.stderr
+    if result.returncode != 0 or not (target / "pagefind.js").is_file():
+        raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {result.returncode}）：\n{output.strip()[-2000:]}")
+    counts = _COUNT.search(output)
+    pages, words = (int(counts.group(1)), int(counts.group(2))) if counts else (0, 0)
+    return IndexFigures(pages, words, time.perf_counter() - start)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m opskb.search SITE: index an already built site (what the build does at its end)."""
+    args = sys.argv[1:] if argv is None else argv
+    site = Path(args[0] if args else "site")
+    try:
+        figures = build_index(site)
+    except SearchIndexError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"搜索索引：{figures.pages} 页，{figures.words} 个词，用时 {figures.seconds:.1f} 秒。")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+// Material's search worker, answered from the Pagefind index (hooks/search.py builds it). Material
+// starts this worker on every page (see the config block in overrides/main.html) and speaks to it
+// in its protocol: SETUP → READY, QUERY (text) → RESULT ({items: groups}). The index, the query
+// rules and the term variants load on the first query, so a page that is only read fetches none.
+// A classic worker (Material creates it so): modules come in through import().
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+const PAGES = 10  // Material shows ten groups at once
+
+let loading = null
+let latest = 0
+
+function load() {
+  loading ??= Promise.all([
+    import("../../pagefind/pagefind.js"),
+    import("./search-query.js"),
+    import("./search-results.js"),
+    import("./search-variants.js"),
+  ]).then(async ([pagefind, query, results, variants]) => {
+    await pagefind.options({excerptLength: 24})
+    await pagefind.init()
+    const groups = variants.default
+    return {pagefind, query, results, groups, table: query.variantTable(groups)}
+  })
+  return loading
+}
+
+// Pagefind splits Chinese into the words its dictionary knows, so 日活 is searched as 日 and 活
+// anywhere on a page. An exact search of each Chinese run keeps the pages where its characters stand
+// together; the others fall far behind.
+const APART = 0.2
+const VARIANT = 0.5  // a search for another name of the term counts half the reader's own
+
+function chineseRuns(value) {
+  return value.match(/\p{Script=Han}{2,}/gu) || []
+}
+
+async function together(pagefind, value) {
+  const runs = chineseRuns(value)
+  if (!runs.length) return null
+  const sets = await Promise.all(runs.map(run => pagefind.search(`"${run}"`)))
+  return sets.map(response => new Set((response?.results || []).map(result => result.id)))
+}
+
+async function search(text) {
+  const {pagefind, query, results, groups, table} = await load()
+  const variants = query.searches(text, groups, table)
+  if (!variants.length) return []
+  const found = await Promise.all(variants.map(async value => [await pagefind.search(value), await together(pagefind, value)]))
+  // Scores of different searches are on different scales: each is taken relative to its best page.
+  // A page found under several names of the term (its defining place names them all) adds them up.
+  const best = new Map()  // page id → [result, score]
+  found.forEach(([response, phrases], n) => {
+    const results = response?.results || []
+    const scale = Math.max(...results.map(result => result.score), 1e-9)
+    for (const result of results) {
+      let score = result.score / scale * (n === 0 ? 1 : VARIANT)
+      if (phrases && !phrases.every(ids => ids.has(result.id))) score *= APART
+      const [, sum] = best.get(result.id) || [result, 0]
+      best.set(result.id, [result, sum + score])
+    }
+  })
+  const top = [...best.values()].sort((a, b) => b[1] - a[1]).slice(0, PAGES)
+  const pages = await Promise.all(top.map(([result]) => result.data()))
+  const terms = query.highlightWords(text)
+  return pages.map((data, n) => results.group(data, top[n][1], terms))
+}
+
+self.addEventListener("message", async ({data: message}) => {
+  if (message.type === SETUP) {
+    self.postMessage({type: READY})
+  } else if (message.type === QUERY) {
+    const ticket = ++latest
+    let items = []
+    if (message.data.trim()) {
+      try {
+        items = await search(message.data)
+      } catch (error) {
+        loading = null  // try again on the next query (e.g. after the connection came back)
+        console.warn("搜索失败：", error)
+      }
+    }
+    if (ticket === latest) self.postMessage({type: RESULT, data: {items}})
+  }
+})
