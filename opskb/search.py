@@ -8,8 +8,10 @@ hooks/search.py only calls these functions.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import struct
 import shutil
 import subprocess
 import sys
@@ -43,8 +45,8 @@ def mark_article(html: str, *, exclude: bool, weight: float | None) -> str:
     if exclude:
         return html
     attributes = " data-pagefind-body"
-    if weight is not None:
-        attributes += f' data-pagefind-weight="{weight:g}"'
+    if weight is not None:  # the worker ranks pages with this meta below readers' pages, too
+        attributes += f' data-pagefind-weight="{weight:g}" data-pagefind-meta="audience:contributor"'
     return _ARTICLE.sub(lambda match: match.group(0) + attributes, html, count=1)
 
 
@@ -145,6 +147,62 @@ def build_index(site_dir: Path) -> IndexFigures:
     counts = _COUNT.search(output)
     pages, words = (int(counts.group(1)), int(counts.group(2))) if counts else (0, 0)
     return IndexFigures(pages, words, time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- reading the index
+
+
+def _cbor(data: bytes, at: int = 0) -> tuple[object, int]:
+    """One CBOR item (the subset Pagefind writes) and the offset after it."""
+    head = data[at]
+    major, info = head >> 5, head & 31
+    at += 1
+    if info < 24:
+        value: int | None = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        if major == 7:
+            return struct.unpack(">" + {4: "f", 8: "d"}.get(size, "e"), data[at:at + size])[0], at + size
+        value = int.from_bytes(data[at:at + size], "big")
+        at += size
+    else:
+        value = None  # indefinite length
+    if major == 0:
+        return value, at
+    if major == 1:
+        return -1 - (value or 0), at
+    if major in (2, 3):
+        chunk = data[at:at + (value or 0)]
+        return (chunk.decode("utf-8") if major == 3 else chunk), at + (value or 0)
+    if major == 4:
+        items: list[object] = []
+        while (value is None and data[at] != 0xFF) or (value is not None and len(items) < value):
+            item, at = _cbor(data, at)
+            items.append(item)
+        return items, at + (1 if value is None else 0)
+    if major == 5:
+        mapping: dict[object, object] = {}
+        for _ in range(value or 0):
+            key, at = _cbor(data, at)
+            mapping[key], at = _cbor(data, at)
+        return mapping, at
+    if major == 7:
+        return {20: False, 21: True, 22: None}.get(info), at
+    raise ValueError(f"CBOR type {major} not read")
+
+
+def index_words(site_dir: Path) -> dict[str, int]:
+    """Every word in the published index, with the number of pages it is on (what a query can match)."""
+    words: dict[str, int] = {}
+    for chunk in sorted((site_dir / OUTPUT / "index").glob("*.pf_index")):
+        raw = gzip.decompress(chunk.read_bytes())
+        signature = b"pagefind_dcd"
+        if not raw.startswith(signature):
+            raise SearchIndexError(f"{chunk.name} 不是 Pagefind 索引块")
+        entries, _ = _cbor(raw, len(signature))
+        for entry in entries[0]:  # type: ignore[index]
+            words[entry[0]] = len(entry[1])  # type: ignore[index]
+    return words
 
 
 def main(argv: list[str] | None = None) -> int:

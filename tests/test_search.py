@@ -16,7 +16,7 @@ import pytest
 
 from conftest import ROOT, SETTLED, Tab, axe_findings, axe_source, open_tab
 from opskb.search import (
-    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, excluded, mark_article, page_weight, variant_groups,
+    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, excluded, index_words, mark_article, page_weight, variant_groups,
 )
 from opskb.terms import load_terms
 
@@ -31,13 +31,22 @@ GLOSSARY = "/glossary/"
 
 # (query as typed, expected page, expected anchor on that page or None). Categories: glued Latin and
 # Chinese, case, questions, variants, domain words, glossary terms, new pages' titles, calculators.
-SEARCHES: list[tuple[str, str, str | None]] = [
+MISS = "Pagefind 1.5.2 在浏览器里按 Intl.Segmenter 切分中文查询，和建索引时的词典切分不一致；记录在性能与基准页"
+
+
+def miss(query: str, expected: str, anchor: str | None = None) -> object:
+    """A query known not to reach its defining place yet: it must keep failing until it is fixed."""
+    return pytest.param(query, expected, anchor, id=query, marks=pytest.mark.xfail(strict=True, reason=MISS))
+
+
+SEARCHES: list[object] = [
     # Latin letters glued to Chinese, with or without a space
     ("LTV计算", LTV, None),
     ("ltv 计算", LTV, None),
     ("rfm模型", RFM, None),
     ("RFM 模型", RFM, None),
     ("aarrr模型", AARRR, None),
+    ("AARRR模型", AARRR, None),
     ("CAC回收期", GLOSSARY, "#cac-payback"),
     ("ROI计算", "/modules/activity-operations/", "#roi-计算"),
     ("GMV公式", GLOSSARY, "#gmv"),
@@ -49,6 +58,75 @@ SEARCHES: list[tuple[str, str, str | None]] = [
     ("RFM", RFM, None),
     ("AARRR", AARRR, None),
     ("Retention", AARRR, None),
+    ("CAC", GLOSSARY, "#cac"),
+    ("GMV", GLOSSARY, "#gmv"),
+    ("KOL", GLOSSARY, "#kol"),
+    ("NPS", "/modules/product-operations/", None),
+    ("UTM", "/refined-operations/acquisition-attribution/", None),
+    miss("ARPU", AARRR),
+    # questions
+    ("什么是LTV", LTV, None),
+    ("LTV是什么", LTV, None),
+    ("RFM模型是什么", RFM, None),
+    ("留存率怎么算", RETENTION, None),
+    ("复购率怎么算", GLOSSARY, "#repurchase-rate"),
+    ("SEO和SEM的区别", "/what-is-operations/special-roles/", None),
+    ("拉新和促活的区别", GLOSSARY, None),
+    ("私域是什么", "/modules/user-operations/private-domain/", None),
+    ("A/B测试怎么做", AB, None),
+    ("用户运营做什么", USER_OPS, None),
+    ("什么是北极星指标", METRICS, None),
+    # variants
+    ("AB测试", AB, None),
+    ("ab测试", AB, None),
+    ("A/B 测试", AB, None),
+    ("ab test", AB, None),
+    ("日活", GLOSSARY, "#dau"),
+    ("DAU", GLOSSARY, "#dau"),
+    ("月活", USER_OPS, None),
+    ("月活MAU", USER_OPS, None),
+    ("复购", GLOSSARY, "#repurchase-rate"),
+    ("回购", GLOSSARY, "#repurchase-rate"),
+    # domain words, whole
+    ("拉新", AARRR, None),
+    ("促活", GLOSSARY, None),
+    ("复购率", GLOSSARY, "#repurchase-rate"),
+    ("私域", "/modules/user-operations/private-domain/", None),
+    ("裂变", "/refined-operations/growth-experiments/", None),
+    ("同期群", RETENTION, None),
+    ("客单价", GLOSSARY, "#spend-per-customer"),
+    ("分群", "/modules/user-operations/segmentation/", None),
+    ("羊毛党", GLOSSARY, "#bargain-hunters"),
+    ("获客成本", GLOSSARY, "#cac"),
+    ("用户生命周期", "/modules/user-operations/lifecycle/", None),
+    ("客户价值", "/modules/user-operations/customer-value/", None),
+    ("留存", RETENTION, None),
+    ("用户分层", "/modules/user-operations/segmentation/", None),
+    ("金字塔", "/modules/user-operations/pyramid/", None),
+    # the newer pages, by their titles and subjects
+    ("指标体系", METRICS, None),
+    ("北极星指标", METRICS, None),
+    ("留存与同期群", RETENTION, None),
+    ("会员", "/modules/user-operations/membership/", None),
+    ("积分", "/modules/user-operations/membership/", None),
+    ("付费会员", "/modules/user-operations/membership/", None),
+    ("埋点", "/refined-operations/event-tracking/", None),
+    ("埋点方案", "/refined-operations/event-tracking/", None),
+    ("增长实验", "/refined-operations/growth-experiments/", None),
+    ("归因", "/refined-operations/acquisition-attribution/", None),
+    ("渠道归因", "/refined-operations/acquisition-attribution/", None),
+    ("用户调研", "/refined-operations/user-research/", None),
+    ("用户画像", "/refined-operations/user-research/", None),
+    ("用户访谈", "/refined-operations/user-research/", None),
+    ("自动化触达", "/refined-operations/automated-touchpoints/", None),
+    ("用户标签", "/refined-operations/user-tags/", None),
+    # calculators
+    ("LTV计算器", "/tools/ltv/", None),
+    ("留存计算器", "/tools/cohort/", None),
+    ("同期群计算器", "/tools/cohort/", None),
+    ("AB测试计算器", "/tools/ab-test/", None),
+    ("样本量", "/tools/ab-test/", None),
+    miss("RFM计算器", "/tools/rfm/"),
 ]
 
 
@@ -83,11 +161,15 @@ def reader(browser: object, server: str) -> object:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("query", "expected", "anchor"), SEARCHES, ids=[q for q, _, _ in SEARCHES])
+@pytest.mark.parametrize(("query", "expected", "anchor"), [q if hasattr(q, "marks") else pytest.param(*q, id=q[0]) for q in SEARCHES])
 def test_search_finds_the_page_that_explains_the_term(reader: Tab, query: str, expected: str, anchor: str | None) -> None:
     groups = search(reader.page, query)
     top = [place(links[0])[0] for links in groups[:3]]
     assert expected in top, f"{query}: top pages {top}"
+    # Contributor pages come after every reader page found.
+    pages = [place(links[0])[0] for links in groups]
+    contributor = [n for n, path in enumerate(pages) if path.startswith("/contributing/")]
+    assert not contributor or contributor[0] > max(n for n, path in enumerate(pages) if n not in contributor), pages
     if anchor:
         links = groups[top.index(expected)]
         anchors = [place(link)[1] for link in links]
@@ -197,11 +279,26 @@ def test_index_is_built_with_the_site_and_material_gets_only_settings(site: Path
     assert "search-worker.js" in home and "workers/search." not in home
 
 
+def test_index_holds_acronyms_and_chinese_words_not_page_chrome(site: Path) -> None:
+    words = index_words(site)
+    assert {"ltv", "rfm", "aarrr", "dau", "mau", "gmv", "roi", "arpu"} <= set(words)
+    assert {"留存", "裂变", "归因", "计算", "回购", "用户", "生命", "周期"} <= set(words)
+    # Acronyms are words of their own, never glued to Chinese punctuation (「（LTV）」 is ltv).
+    assert not [word for word in words if "ltv" in word and re.search(r"[（）：。，]", word) and len(word) < 8]
+    # Pagefind 1.5.2's dictionary splits these domain words (日活 → 日 活): the worker searches each
+    # Chinese run as an exact phrase too, so they are found only where their characters stand together
+    # (the queries 日活, 拉新, 促活, 复购, 私域 above). Track whether a Pagefind release keeps them whole.
+    split = [word for word in ("日活", "拉新", "促活", "复购", "私域") if word not in words]
+    assert all(word[0] in words and word[1] in words for word in split), split
+    assert "本节链接" not in words and "¶" not in words  # permalinks excluded
+    assert len(words) > 3_000
+
+
 def test_articles_are_marked_for_the_index_and_contributor_pages_weigh_less(site: Path) -> None:
     reader = (site / "modules/user-operations/rfm/index.html").read_text(encoding="utf-8")
     assert reader.count("data-pagefind-body") == 1 and "data-pagefind-weight" not in reader
     contributor = (site / "contributing/style-guide/index.html").read_text(encoding="utf-8")
-    assert 'data-pagefind-body data-pagefind-weight="0.1"' in contributor
+    assert 'data-pagefind-body data-pagefind-weight="0.1" data-pagefind-meta="audience:contributor"' in contributor
 
 
 def test_front_matter_can_keep_a_page_out_of_the_index() -> None:

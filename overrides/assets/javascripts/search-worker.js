@@ -6,6 +6,8 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const PAGES = 10  // Material shows ten groups at once
+const SPARE = 5   // pages read beyond them, in case contributor pages among them move down
+const CONTRIBUTOR = 0.1
 
 let loading = null
 let latest = 0
@@ -46,7 +48,12 @@ async function search(text) {
   const {pagefind, query, results, groups, table} = await load()
   const variants = query.searches(text, groups, table)
   if (!variants.length) return []
-  const found = await Promise.all(variants.map(async value => [await pagefind.search(value), await together(pagefind, value)]))
+  let found = await Promise.all(variants.map(async value => [await pagefind.search(value), await together(pagefind, value)]))
+  if (found.every(([response]) => !response?.results?.length)) {
+    // The browser splits a word the index keeps whole (计算器 → 计算 器): search its start instead.
+    const shorter = variants.map(value => value.replace(/(\p{Script=Han}{2,})\p{Script=Han}(?=\s|$)/gu, "$1"))
+    found = await Promise.all(shorter.map(async value => [await pagefind.search(value), null]))
+  }
   // Scores of different searches are on different scales: each is taken relative to its best page.
   // A page found under several names of the term (its defining place names them all) adds them up.
   const best = new Map()  // page id → [result, score]
@@ -60,10 +67,13 @@ async function search(text) {
       best.set(result.id, [result, sum + score])
     }
   })
-  const top = [...best.values()].sort((a, b) => b[1] - a[1]).slice(0, PAGES)
+  // Contributor and maintainer pages (marked by hooks/search.py) come after readers' pages.
+  const top = [...best.values()].sort((a, b) => b[1] - a[1]).slice(0, PAGES + SPARE)
   const pages = await Promise.all(top.map(([result]) => result.data()))
+  const ranked = pages.map((data, n) => [data, top[n][1] * (data.meta?.audience === "contributor" ? CONTRIBUTOR : 1)])
+    .sort((a, b) => b[1] - a[1]).slice(0, PAGES)
   const terms = query.highlightWords(text)
-  return pages.map((data, n) => results.group(data, top[n][1], terms))
+  return ranked.map(([data, score]) => results.group(data, score, terms))
 }
 
 self.addEventListener("message", async ({data: message}) => {
