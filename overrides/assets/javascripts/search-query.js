@@ -68,7 +68,7 @@ export function variantTable(groups) {
  * written as it is elsewhere (AB测试 → a/b 测试, 日活 → dau). A term written twice in one query
  * (「月活 MAU」) is searched once.
  */
-export function searches(text, groups = [], table = variantTable(groups), limit = 6) {
+export function searches(text, groups = [], table = variantTable(groups), limit = 4) {
   const query = normalise(text)
   if (!query) return []
   const words = query.split(" ")
@@ -100,6 +100,9 @@ export function searches(text, groups = [], table = variantTable(groups), limit 
     for (const label of groups[group]) {
       // A/B is indexed as the letters a and b: search it so, too.
       const written = splitScripts(clean(label)).replace(/([a-z0-9])\/(?=[a-z0-9])/gu, "$1 ")
+      // English names of several words (Customer Lifetime Value) cost an index chunk per word and
+      // readers type the acronym: they are left out.
+      if (/^[a-z0-9 ]+$/u.test(written) && written.includes(" ") && !/^[a-z0-9] [a-z0-9]\b/u.test(written)) continue
       if (written !== base.slice(start, end).join(" "))
         add([...base.slice(0, start), written, ...base.slice(end)].join(" "))
     }

@@ -5,8 +5,10 @@
 // A classic worker (Material creates it so): modules come in through import().
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-const PAGES = 10  // Material shows ten groups at once
-const SPARE = 5   // pages read beyond them, in case contributor pages among them move down
+// Each page shown costs its fragment (its text, for the excerpt: 2–10 KB): six pages keep a later
+// search under 50 KB.
+const PAGES = 6
+const SPARE = 2   // pages read beyond them, in case contributor pages among them move down
 const CONTRIBUTOR = 0.1
 
 let loading = null
