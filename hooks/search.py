@@ -12,7 +12,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
-from opskb.search import MATERIAL_CONFIG, VARIANTS, SearchIndexError, build_index, excluded, mark_article, material_config, page_weight, variants_module
+from opskb.search import (
+    MATERIAL_CONFIG, VARIANTS, SearchIndexError, build_index, excluded, fragment_ids, mark_article, material_config, page_weight,
+    variants_module,
+)
 from opskb.terms import TERMS_FILE, TermsError, load_terms
 
 
@@ -28,10 +31,10 @@ def on_post_build(config: MkDocsConfig) -> None:
         glossary = load_terms(root / TERMS_FILE)
     except TermsError as error:  # reported with file:line by the page rules before rendering
         raise PluginError(f"{TERMS_FILE} 有错误，无法生成搜索的同义词表：{error}") from error
-    for path, text in ((MATERIAL_CONFIG, material_config()), (VARIANTS, variants_module(glossary))):
-        (site / path).parent.mkdir(parents=True, exist_ok=True)
-        (site / path).write_text(text, encoding="utf-8")
+    (site / MATERIAL_CONFIG).parent.mkdir(parents=True, exist_ok=True)
+    (site / MATERIAL_CONFIG).write_text(material_config(), encoding="utf-8")
     try:
         build_index(site)
     except SearchIndexError as error:
         raise PluginError(str(error)) from error
+    (site / VARIANTS).write_text(variants_module(glossary, fragment_ids(site)), encoding="utf-8")

@@ -382,6 +382,7 @@ def search_figures(browser: object, base: str, queries: list[str], path: str = "
         before = len(sizes)
         _type(page, query)
         page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)  # the worker's requests are reported after the page's
         costs.append(sum(size for _, size in sizes[before:]))
         times.append(page.evaluate("window.__firstResult.end - window.__firstResult.start"))
     repeat = []

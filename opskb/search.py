@@ -18,6 +18,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from opskb.glossary import GLOSSARY_PAGE
 from opskb.terms import Glossary
 
 # Inside the article: the permalink marks (¶), the edit/view buttons, the last-updated line and the
@@ -90,15 +91,38 @@ def variant_groups(glossary: Glossary) -> list[list[str]]:
                 part = part.strip()
                 if part:
                     labels.setdefault(part, None)
-        if len(labels) > 1:
-            groups.append(list(labels))
+        groups.append(list(labels))
     return groups
 
 
-def variants_module(glossary: Glossary) -> str:
-    """An ES module with the variant groups, imported by the search worker on the first query."""
-    data = json.dumps(variant_groups(glossary), ensure_ascii=False, separators=(",", ":"))
-    return ("// Generated at build time from includes/terms.yml by hooks/search.py: the ways each term is written.\n"
+def page_url(src_uri: str) -> str:
+    """The published URL of a page (directory URLs): modules/user-operations/index.md → /modules/user-operations/."""
+    path = src_uri.split("#", 1)[0].removesuffix(".md")
+    path = path.removesuffix("index")
+    return "/" + (path.rstrip("/") + "/" if path.strip("/") else "")
+
+
+def defining_pages(glossary: Glossary) -> list[list[str]]:
+    """For each term (same order as variant_groups), the pages that define it: the glossary and its `see` page."""
+    return [[page_url(GLOSSARY_PAGE), page_url(term.page)] for term in glossary.terms]
+
+
+def fragment_ids(site_dir: Path) -> dict[str, str]:
+    """Page URL → Pagefind's id for the page (its fragment's name), read from the written index."""
+    ids: dict[str, str] = {}
+    for fragment in (site_dir / OUTPUT / "fragment").glob("*.pf_fragment"):
+        raw = gzip.decompress(fragment.read_bytes())
+        data = json.loads(raw[len(b"pagefind_dcd"):])
+        ids[data["url"]] = fragment.name.removesuffix(".pf_fragment")
+    return ids
+
+
+def variants_module(glossary: Glossary, ids: dict[str, str]) -> str:
+    """An ES module the search worker imports on the first query: each term's ways of writing it, and the
+    Pagefind ids of the pages that define it (a query for the term ranks them first)."""
+    places = [[ids[url] for url in urls if url in ids] for urls in defining_pages(glossary)]
+    data = json.dumps({"groups": variant_groups(glossary), "places": places}, ensure_ascii=False, separators=(",", ":"))
+    return ("// Generated at build time from includes/terms.yml by hooks/search.py, after indexing.\n"
             f"export default {data}\n")
 
 
@@ -144,6 +168,8 @@ def build_index(site_dir: Path) -> IndexFigures:
     output = result.stdout + result.stderr
     if result.returncode != 0 or not (target / "pagefind.js").is_file():
         raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {result.returncode}）：\n{output.strip()[-2000:]}")
+    for unused in (*target.glob("pagefind-*ui.*"), target / "pagefind-highlight.js"):
+        unused.unlink(missing_ok=True)  # Pagefind's own search boxes: the site uses Material's
     counts = _COUNT.search(output)
     pages, words = (int(counts.group(1)), int(counts.group(2))) if counts else (0, 0)
     return IndexFigures(pages, words, time.perf_counter() - start)

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import ROOT, SETTLED, Tab, axe_findings, axe_source, open_tab
 from opskb.search import (
-    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, excluded, index_words, mark_article, page_weight, variant_groups,
+    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, defining_pages, excluded, fragment_ids, index_words, mark_article, page_url,
+    page_weight, variant_groups,
 )
 from opskb.terms import load_terms
 
@@ -63,7 +64,7 @@ SEARCHES: list[object] = [
     ("KOL", GLOSSARY, "#kol"),
     ("NPS", "/modules/product-operations/", None),
     ("UTM", "/refined-operations/acquisition-attribution/", None),
-    miss("ARPU", AARRR),
+    ("ARPU", AARRR, None),
     # questions
     ("什么是LTV", LTV, None),
     ("LTV是什么", LTV, None),
@@ -138,10 +139,10 @@ def search(page: object, query: str) -> list[list[str]]:
     if field_.input_value():
         page.keyboard.press("Control+A")
         page.keyboard.press("Backspace")  # a key event: the empty query clears the list
-        page.locator(".md-search-result__item").first.wait_for(state="detached", timeout=15_000)
+        page.locator(".md-search-result__item").first.wait_for(state="detached", timeout=30_000)
     page.keyboard.insert_text(query)  # what an IME commits: no key events
     page.keyboard.press("End")        # Material listens for key events
-    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.locator(".md-search-result__item").first.wait_for(timeout=30_000)
     page.wait_for_timeout(100)  # the first ten groups are appended together
     return page.locator(".md-search-result__item").evaluate_all(
         "items => items.map(item => [...item.querySelectorAll('a.md-search-result__link')].map(a => a.href))")
@@ -272,7 +273,8 @@ def test_index_is_built_with_the_site_and_material_gets_only_settings(site: Path
     assert (site / OUTPUT / "pagefind.js").is_file()
     assert list((site / OUTPUT / "index").glob("*.pf_index"))
     assert (site / MATERIAL_CONFIG).stat().st_size < 300  # settings for ?h= highlighting, no documents
-    assert "export default [[" in (site / VARIANTS).read_text(encoding="utf-8")
+    variants = (site / VARIANTS).read_text(encoding="utf-8")
+    assert 'export default {"groups":[[' in variants and '"places":[["zh_' in variants
     worker = (site / "assets/javascripts/search-worker.js").read_text(encoding="utf-8")
     assert "pagefind/pagefind.js" in worker
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -316,6 +318,16 @@ def test_variants_come_from_the_term_data() -> None:
     assert {"日活", "DAU", "日活跃用户数"} <= set(together["日活"])
     assert {"A/B 测试", "AB测试"} <= set(together["AB测试"])
     assert {"复购", "回购", "复购率"} <= set(together["复购"])
+
+
+def test_each_term_names_the_pages_that_define_it(site: Path) -> None:
+    glossary = load_terms()
+    pages = defining_pages(glossary)
+    ids = fragment_ids(site)
+    dau = [term.id for term in glossary.terms].index("dau")
+    assert pages[dau] == ["/glossary/", "/modules/user-operations/"]
+    assert all(url in ids for urls in pages for url in urls), [url for urls in pages for url in urls if url not in ids]
+    assert page_url("modules/user-operations/index.md#x") == "/modules/user-operations/" and page_url("index.md") == "/"
 
 
 def test_query_rules_pass_their_unit_tests() -> None:

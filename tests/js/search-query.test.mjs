@@ -3,7 +3,7 @@
 import assert from "node:assert/strict"
 import { describe, test } from "node:test"
 
-import { clean, highlightWords, key, normalise, searches, splitScripts, stripQuestion, variantTable } from "../../overrides/assets/javascripts/search-query.js"
+import { clean, highlightWords, key, normalise, searches, splitScripts, stripQuestion, termsIn, variantTable } from "../../overrides/assets/javascripts/search-query.js"
 import { group, escapeHTML, location } from "../../overrides/assets/javascripts/search-results.js"
 
 const GROUPS = [
@@ -64,6 +64,11 @@ describe("searches: variants from the term data", () => {
     assert.equal(found.length, 3)
     assert.equal(new Set(found).size, found.length)
     assert.deepEqual(searches("  ", GROUPS, table), [])
+  })
+  test("the terms a query names", () => {
+    assert.deepEqual(termsIn("日活怎么算", table), [0])
+    assert.deepEqual(termsIn("月活 MAU 和 复购", table), [1, 3])
+    assert.deepEqual(termsIn("什么", table), [])
   })
   test("the words to highlight are the reader's own", () => {
     assert.deepEqual(highlightWords("什么是LTV计算"), ["ltv", "计算"])

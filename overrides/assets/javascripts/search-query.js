@@ -72,16 +72,7 @@ export function searches(text, groups = [], table = variantTable(groups), limit 
   const query = normalise(text)
   if (!query) return []
   const words = query.split(" ")
-  const found = []  // [start, end, group]: spans of words that are a term, longest first
-  for (let start = 0; start < words.length; start++)
-    for (let end = words.length; end > start; end--) {
-      const group = table.get(key(words.slice(start, end).join("")))
-      if (group !== undefined) {
-        found.push([start, end, group])
-        start = end - 1
-        break
-      }
-    }
+  const found = spans(words, table)
   const result = [query]
   const add = value => {
     const normalised = value.replace(/\s+/gu, " ").trim()
@@ -95,18 +86,36 @@ export function searches(text, groups = [], table = variantTable(groups), limit 
     add(words.filter((_, n) => !drop.has(n)).join(" "))
   }
   const base = result[result.length - 1].split(" ")
-  const spans = kept.length < found.length ? locate(base, kept, table) : kept
-  for (const [start, end, group] of spans)
+  const targets = kept.length < found.length ? locate(base, kept, table) : kept
+  for (const [start, end, group] of targets)
     for (const label of groups[group]) {
       // A/B is indexed as the letters a and b: search it so, too.
       const written = splitScripts(clean(label)).replace(/([a-z0-9])\/(?=[a-z0-9])/gu, "$1 ")
-      // English names of several words (Customer Lifetime Value) cost an index chunk per word and
-      // readers type the acronym: they are left out.
-      if (/^[a-z0-9 ]+$/u.test(written) && written.includes(" ") && !/^[a-z0-9] [a-z0-9]\b/u.test(written)) continue
       if (written !== base.slice(start, end).join(" "))
         add([...base.slice(0, start), written, ...base.slice(end)].join(" "))
     }
   return result.slice(0, limit)
+}
+
+/** [start, end, group] for each run of words that is a term, longest first, left to right. */
+function spans(words, table) {
+  const found = []
+  for (let start = 0; start < words.length; start++)
+    for (let end = words.length; end > start; end--) {
+      const group = table.get(key(words.slice(start, end).join("")))
+      if (group !== undefined) {
+        found.push([start, end, group])
+        start = end - 1
+        break
+      }
+    }
+  return found
+}
+
+/** The terms (indexes of their groups) a query names: 「LTV计算」 names LTV. */
+export function termsIn(text, table) {
+  const query = normalise(text)
+  return query ? [...new Set(spans(query.split(" "), table).map(([, , group]) => group))] : []
 }
 
 function range(start, end) {

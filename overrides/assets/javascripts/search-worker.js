@@ -8,7 +8,7 @@ const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 // Each page shown costs its fragment (its text, for the excerpt: 2–10 KB): six pages keep a later
 // search under 50 KB.
 const PAGES = 6
-const SPARE = 2   // pages read beyond them, in case contributor pages among them move down
+const SPARE = 1   // a page read beyond them, in case contributor pages among them move down
 const CONTRIBUTOR = 0.1
 
 let loading = null
@@ -23,8 +23,8 @@ function load() {
   ]).then(async ([pagefind, query, results, variants]) => {
     await pagefind.options({excerptLength: 24})
     await pagefind.init()
-    const groups = variants.default
-    return {pagefind, query, results, groups, table: query.variantTable(groups)}
+    const {groups, places} = variants.default
+    return {pagefind, query, results, groups, places, table: query.variantTable(groups)}
   })
   return loading
 }
@@ -33,6 +33,7 @@ function load() {
 // anywhere on a page. An exact search of each Chinese run keeps the pages where its characters stand
 // together; the others fall far behind.
 const APART = 0.2
+const DEFINING = 1  // as much as the best page of the reader's own search
 const VARIANT = 0.5  // a search for another name of the term counts half the reader's own
 
 function chineseRuns(value) {
@@ -47,7 +48,7 @@ async function together(pagefind, value) {
 }
 
 async function search(text) {
-  const {pagefind, query, results, groups, table} = await load()
+  const {pagefind, query, results, groups, places, table} = await load()
   const variants = query.searches(text, groups, table)
   if (!variants.length) return []
   let found = await Promise.all(variants.map(async value => [await pagefind.search(value), await together(pagefind, value)]))
@@ -69,6 +70,10 @@ async function search(text) {
       best.set(result.id, [result, sum + score])
     }
   })
+  // A query that names a term puts the pages that define it (its glossary entry, its `see` page in
+  // includes/terms.yml) first, when they are found at all.
+  const defining = new Set(query.termsIn(text, table).flatMap(group => places[group] || []))
+  for (const [id, entry] of best) if (defining.has(id)) entry[1] += DEFINING
   // Contributor and maintainer pages (marked by hooks/search.py) come after readers' pages.
   const top = [...best.values()].sort((a, b) => b[1] - a[1]).slice(0, PAGES + SPARE)
   const pages = await Promise.all(top.map(([result]) => result.data()))
