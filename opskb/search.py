@@ -11,8 +11,8 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import struct
 import shutil
+import struct
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -128,6 +128,16 @@ def variants_module(glossary: Glossary, ids: dict[str, str]) -> str:
 
 # --------------------------------------------------------------------------- Pagefind
 
+_MARKED = re.compile(r'<article class="md-content__inner md-typeset" data-pagefind-body.*?</article>', re.S)
+
+
+def index_document(html: str, language: str = "zh") -> str | None:
+    """What the index needs of a written page: its marked article alone (None if the page is excluded)."""
+    article = _MARKED.search(html)
+    if article is None:
+        return None
+    return f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"></head><body>{article.group(0)}</body></html>'
+
 
 @dataclass(frozen=True)
 class IndexFigures:
@@ -145,16 +155,20 @@ def pagefind_executable() -> Path:
     return Path(get_executable())
 
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    return [str(pagefind_executable()), "--site", str(site_dir), "--output-subdir", OUTPUT,
+def pagefind_command(source: Path, output: Path) -> list[str]:
+    return [str(pagefind_executable()), "--site", str(source), "--output-path", str(output),
             "--exclude-selectors", ", ".join(EXCLUDED), "--force-language", "zh"]
 
 
 _COUNT = re.compile(r"Indexed (\d+) pages?.*?Indexed (\d+) words?", re.S)
 
 
-def build_index(site_dir: Path) -> IndexFigures:
-    """Run Pagefind over the built site, writing site_dir/pagefind/; raise SearchIndexError on failure."""
+def build_index(site_dir: Path, source: Path | None = None) -> IndexFigures:
+    """Run Pagefind, writing site_dir/pagefind/; raise SearchIndexError on failure.
+
+    `source` holds the pages to index (the build writes each page's article there: less to read than
+    the published pages); without it, the published site itself is indexed.
+    """
     import time
 
     target = site_dir / OUTPUT
@@ -162,7 +176,7 @@ def build_index(site_dir: Path) -> IndexFigures:
         shutil.rmtree(target)
     start = time.perf_counter()
     try:
-        result = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=600, check=False)
+        result = subprocess.run(pagefind_command(source or site_dir, target), capture_output=True, text=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise SearchIndexError(f"无法运行 Pagefind 建立搜索索引：{error}。请运行 python -m opskb setup 重新安装依赖。") from error
     output = result.stdout + result.stderr
