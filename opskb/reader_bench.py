@@ -351,6 +351,7 @@ class SearchFigures:
     later_bytes: list[int]         # each later query (other words)
     first_result_ms: list[float]   # keystroke → first result, each later query once (chunks not cached)
     repeat_result_ms: list[float]  # the same queries again (chunks cached)
+    missed: list[str]              # queries that found nothing (no time to a first result)
 
 
 def _type(page: object, query: str) -> None:
@@ -366,6 +367,17 @@ def _type(page: object, query: str) -> None:
     page.wait_for_function("window.__firstResult.end !== null", timeout=30_000)
 
 
+def _typed(page: object, query: str) -> float | None:
+    """ms from the keystroke to the first result; None if the query found nothing."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        _type(page, query)
+    except PlaywrightTimeout:
+        return None
+    return page.evaluate("window.__firstResult.end - window.__firstResult.start")
+
+
 def search_figures(browser: object, base: str, queries: list[str], path: str = "/") -> SearchFigures:
     """Open `path`, read it, then search each query in turn, counting encoded response bytes."""
     context = browser.new_context(locale="zh-CN")
@@ -377,17 +389,15 @@ def search_figures(browser: object, base: str, queries: list[str], path: str = "
     load_index = sum(size for url, size in sizes if "/pagefind/" in url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
     costs: list[int] = []
-    times: list[float] = []
+    times: list[float | None] = []
     for query in queries:
         before = len(sizes)
-        _type(page, query)
+        times.append(_typed(page, query))
         page.wait_for_load_state("networkidle")
         page.wait_for_timeout(500)  # the worker's requests are reported after the page's
         costs.append(sum(size for _, size in sizes[before:]))
-        times.append(page.evaluate("window.__firstResult.end - window.__firstResult.start"))
-    repeat = []
-    for query in queries[1:]:
-        _type(page, query)
-        repeat.append(page.evaluate("window.__firstResult.end - window.__firstResult.start"))
+    repeat = [_typed(page, query) for query in queries[1:]]
     context.close()
-    return SearchFigures(load_index, costs[0], costs[1:], times[1:], repeat)
+    missed = [query for query, ms in zip(queries, times) if ms is None]
+    return SearchFigures(load_index, costs[0], costs[1:], [ms for ms in times[1:] if ms is not None],
+                         [ms for ms in repeat if ms is not None], missed)
