@@ -16,8 +16,8 @@ import pytest
 
 from conftest import ROOT, SETTLED, Tab, axe_findings, axe_source, open_tab
 from opskb.search import (
-    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, defining_pages, excluded, fragment_ids, index_words, mark_article, page_url,
-    page_weight, variant_groups,
+    EXCLUDED, MATERIAL_CONFIG, OUTPUT, VARIANTS, defining_pages, excluded, fragment_ids, index_document, index_words, mark_article,
+    page_url, page_weight, variant_groups,
 )
 from opskb.terms import load_terms
 
@@ -310,6 +310,24 @@ def test_front_matter_can_keep_a_page_out_of_the_index() -> None:
     assert excluded({"search": {"exclude": True}}) and not excluded({}) and not excluded({"search": "no"})
     assert page_weight("contributing/rules.md") == 0.1 and page_weight("glossary.md") is None
     assert ".headerlink" in EXCLUDED
+
+
+def test_the_index_reads_the_article_alone() -> None:
+    page = '<html><head><title>t</title></head><body><nav>导航</nav><article class="md-content__inner md-typeset" data-pagefind-body><h1>标题</h1></article><footer>页脚</footer></body></html>'
+    document = index_document(page)
+    assert document is not None and "<h1>标题</h1>" in document and "导航" not in document and "页脚" not in document
+    assert index_document(page.replace(" data-pagefind-body", "")) is None  # excluded from search
+
+
+def test_benchmark_vocabulary_grows_with_the_corpus() -> None:
+    import random
+
+    from opskb.bench import Vocabulary
+
+    small, large = (Vocabulary(random.Random(1), pages, ["留存", "裂变"]) for pages in (100, 3000))
+    assert len(large.terms) > 10 * len(small.terms)
+    drawn = large.draw(2000)
+    assert len(set(drawn)) > 300 and drawn.count(large.terms[0]) > drawn.count(large.terms[-1])  # skewed, like real text
 
 
 def test_variants_come_from_the_term_data() -> None:
