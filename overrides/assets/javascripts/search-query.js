@@ -68,7 +68,7 @@ export function variantTable(groups) {
  * written as it is elsewhere (AB测试 → a/b 测试, 日活 → dau). A term written twice in one query
  * (「月活 MAU」) is searched once.
  */
-export function searches(text, groups = [], table = variantTable(groups), limit = 4) {
+export function searches(text, groups = [], table = variantTable(groups), limit = 3) {
   const query = normalise(text)
   if (!query) return []
   const words = query.split(" ")

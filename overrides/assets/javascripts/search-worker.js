@@ -5,9 +5,9 @@
 // A classic worker (Material creates it so): modules come in through import().
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
-// Each page shown costs its fragment (its text, for the excerpt: 2–10 KB): six pages keep a later
-// search under 50 KB.
-const PAGES = 6
+// Each page shown costs its fragment (its text, for the excerpt: 2–10 KB): five pages keep a later
+// search near 50 KB.
+const PAGES = 5
 const SPARE = 1   // a page read beyond them, in case contributor pages among them move down
 const CONTRIBUTOR = 0.1
 
