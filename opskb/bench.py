@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import os
 import random
 import re
@@ -33,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from opskb.rules import check_pages
+from opskb.search import OUTPUT, build_index, index_words
 from opskb.site import check_site, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,6 +50,7 @@ SECTIONS_PER_PART = 10
 class Corpus:
     root: Path
     pages: list[str]  # paths under docs/
+    terms: tuple[str, ...] = ()  # generated terms, most frequent first (queries for the search benchmark)
 
 
 def _paragraphs(root: Path) -> list[str]:
@@ -58,16 +59,54 @@ def _paragraphs(root: Path) -> list[str]:
     for page in sorted((root / "docs").rglob("*.md")):
         for block in page.read_text(encoding="utf-8").split("\n\n"):
             block = block.strip()
-            if block and block[0] not in "#-|!`<>*:=\n" and len(HAN.findall(block)) > 30 and "](" not in block:
+            if block and block[0] not in "#-|!`<>*:=\n" and len(HAN.findall(block)) > 30 and "](" not in block and "[^" not in block:
                 paragraphs.append(block)
     return paragraphs
 
 
-def _page(rng: random.Random, title: str, paragraphs: list[str], images: list[str], depth: int, siblings: list[str]) -> str:
+_SYLLABLES = "ka ro mi ta su ne vo li pa zu qe ri xo de fa ny gu shi lo ve".split()
+
+
+class Vocabulary:
+    """Made-up terms whose number grows with the corpus (about 3 per page), drawn with a Zipf-like skew.
+
+    Copies of the site's own prose repeat the same few thousand words at any size; real knowledge
+    bases grow new names (products, metrics, people) as they grow, and so does a search index.
+    Terms are Latin pseudo-words (Zorika, Taneli) and Chinese names made of a known word and a
+    suffix (留存指数, 裂变模型), so both kinds of token grow.
+    """
+
+    def __init__(self, rng: random.Random, pages: int, chinese: list[str]) -> None:
+        size = max(50, 3 * pages)
+        latin = {"".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize() for _ in range(size)}
+        suffixes = ["指数", "模型", "法", "率", "体系", "矩阵", "漏斗", "系数"]
+        han = {rng.choice(chinese) + rng.choice(suffixes) for _ in range(size)}
+        self.terms = sorted(latin) + sorted(han)
+        rng.shuffle(self.terms)
+        self.rng = rng
+
+    def draw(self, count: int) -> list[str]:
+        n = len(self.terms)
+        return [self.terms[min(n - 1, int(n * self.rng.random() ** 3))] for _ in range(count)]
+
+    def sentence(self) -> str:
+        a, b, c = self.draw(3)
+        return f"在实践中，「{a}」常与「{b}」一起使用，用来衡量「{c}」的变化。"
+
+
+def _chinese_words(paragraphs: list[str]) -> list[str]:
+    return sorted({word for text in paragraphs for word in re.findall(r"[\u4e00-\u9fff]{2}", text)})[:2000]
+
+
+def _page(rng: random.Random, title: str, paragraphs: list[str], images: list[str], depth: int, siblings: list[str],
+          vocabulary: Vocabulary | None = None) -> str:
     up = "../" * depth
-    lines = ["---", f"description: {title}：概念、指标、方法与示例。", "---", "", f"# {title}", "", rng.choice(paragraphs), ""]
+    h1 = f"{title}：{vocabulary.draw(1)[0]}" if vocabulary is not None else title
+    lines = ["---", f"description: {title}：概念、指标、方法与示例。", "---", "", f"# {h1}", "", rng.choice(paragraphs), ""]
     for h2 in range(1, 5):
         lines += [f"## {title} 要点 {h2}", "", rng.choice(paragraphs), ""]
+        if vocabulary is not None:
+            lines += [vocabulary.sentence(), ""]
         if h2 == 2:
             image = rng.choice(images)
             lines += [f"![{title} 的示意图，第 {h2} 节](../{up}img/{image})", ""]
@@ -75,22 +114,26 @@ def _page(rng: random.Random, title: str, paragraphs: list[str], images: list[st
             lines += [f"### 方法 {h2} {'甲乙'[h3 - 1]}", "", rng.choice(paragraphs), ""]
             if h3 == 2:
                 lines += [f"#### 案例 {h2}", "", rng.choice(paragraphs), ""]
-        lines += ["| 指标 | 口径 | 示例 |", "| --- | --- | --- |", "| LTV | ARPU × 平均生命周期 | 360 元 |", "| RFM | R、F、M 各打 1–5 分 | 555 |", ""]
+        lines += ["| 指标 | 口径 | 示例 |", "| --- | --- | --- |", "| LTV | ARPU × 平均生命周期 × 毛利率 | 360 元 |", "| RFM | R、F、M 各打 1–5 分 | 555 |", ""]
     lines += ["## 相关页面", "", *(f"- [{name}]({name}.md)" for name in siblings), ""]
     return "\n".join(lines)
 
 
 def make_corpus(root: Path, pages: int, seed: int = 7) -> Corpus:
-    """A copy of the site's configuration with `pages` synthetic pages (part/section/page) and its nav."""
+    """A copy of the site (configuration and pages) with `pages` synthetic pages (part/section/page) added to its nav."""
     rng = random.Random(seed)
     for name in SUPPORT:
         shutil.copytree(ROOT / name, root / name)
     paragraphs = _paragraphs(ROOT)
+    vocabulary = Vocabulary(random.Random(seed + 1), pages, _chinese_words(paragraphs))
     images = sorted(p.name for p in (ROOT / "img").iterdir() if p.suffix == ".svg")
     docs = root / "docs"
-    nav: list[object] = [{"首页": "index.md"}]
-    (docs / "index.md").write_text("---\ndescription: 基准测试语料。\n---\n\n# 基准语料\n\n" + paragraphs[0] + "\n", encoding="utf-8")
-    written = ["index.md"]
+    # The site's own pages stay (the term data links to them); the generated parts follow them.
+    shutil.copytree(ROOT / "docs", docs, dirs_exist_ok=True)
+    site_config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    nav: list[object] = list(site_config["nav"])
+    written = sorted(str(page.relative_to(docs)) for page in docs.rglob("*.md"))
+    home: list[str] = ["", "## 基准语料", ""]
     sections = max(1, pages // PAGES_PER_SECTION)
     for part in range(max(1, sections // SECTIONS_PER_PART + (sections % SECTIONS_PER_PART > 0))):
         # Every folder has an index that links its pages and sub-chapters (rules N005, N006).
@@ -111,15 +154,17 @@ def make_corpus(root: Path, pages: int, seed: int = 7) -> Corpus:
             section_nav: list[object] = [f"part-{part}/section-{section}/index.md"]
             for name in names:
                 title = f"专题 {section} 的模型 {name[5:]}"
-                (folder / f"{name}.md").write_text(_page(rng, title, paragraphs, images, 2, [n for n in names if n != name][:3]), encoding="utf-8")
+                (folder / f"{name}.md").write_text(_page(rng, title, paragraphs, images, 2, [n for n in names if n != name][:3], vocabulary),
+                                                   encoding="utf-8")
                 section_nav.append({title: f"part-{part}/section-{section}/{name}.md"})
             written += [str(p.relative_to(docs)) for p in sorted(folder.glob("*.md"))]
             part_nav.append({f"专题 {section}": section_nav})
         nav.append({f"第 {part} 部分": part_nav})
+        home.append(f"- [语料部分 {part}](part-{part}/index.md)")
     # The site's own image usage would be lost with its pages: keep every image used once.
-    (docs / "index.md").write_text((docs / "index.md").read_text(encoding="utf-8") + "".join(
+    (docs / "index.md").write_text((docs / "index.md").read_text(encoding="utf-8") + "\n".join(home) + "\n" + "".join(
         f"\n![基准语料中的示意图 {name}](../img/{name})\n" for name in images), encoding="utf-8")
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    config = site_config
     config["nav"] = nav
     config["watch"] = []  # serving is measured on the site itself, not on a corpus
     (root / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -127,7 +172,7 @@ def make_corpus(root: Path, pages: int, seed: int = 7) -> Corpus:
     git = ["git", "-C", str(root), "-c", "user.name=bench", "-c", "user.email=bench@localhost"]
     for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "corpus"]):
         subprocess.run(git + command, check=True)
-    return Corpus(root, written)
+    return Corpus(root, written, tuple(vocabulary.terms[:50]))
 
 
 class _Tagged:
@@ -228,15 +273,18 @@ def _no_prune(data: dict[str, object]) -> None:
 
 
 def _no_search(data: dict[str, object]) -> None:
-    data["plugins"] = [p for p in data["plugins"] if (p if isinstance(p, str) else next(iter(p))) != "search"]  # type: ignore[union-attr]
+    data["hooks"] = [hook for hook in data["hooks"] if hook != "hooks/search.py"]  # type: ignore[union-attr]
 
 
 def _site_sizes(site: Path) -> tuple[int, float, int]:
-    """Total bytes, mean bytes of a page's HTML, search index bytes."""
+    """Total bytes, mean bytes of a page's HTML, search index bytes (all of Pagefind's files)."""
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     pages = [p.stat().st_size for p in site.rglob("index.html")]
-    index = site / "search" / "search_index.json"
-    return total, statistics.mean(pages), index.stat().st_size if index.is_file() else 0
+    return total, statistics.mean(pages), _index_bytes(site)
+
+
+def _index_bytes(site: Path) -> int:
+    return sum(p.stat().st_size for p in (site / OUTPUT).rglob("*") if p.is_file())
 
 
 # --------------------------------------------------------------------------- sections
@@ -327,16 +375,6 @@ def bench_scaling(work: Path, sizes: list[int]) -> str:
     ])
 
 
-def _strip_han(value: object) -> object:
-    if isinstance(value, str):
-        return HAN.sub("", value)
-    if isinstance(value, list):
-        return [_strip_han(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _strip_han(item) for key, item in value.items()}
-    return value
-
-
 def bench_breakdown(work: Path, pages: int = 1000) -> str:
     """Where a build's time goes, at one size: the full build against builds with one part left out."""
     corpus = make_corpus(work / "breakdown", pages)
@@ -347,7 +385,7 @@ def bench_breakdown(work: Path, pages: int = 1000) -> str:
         ("本站配置", config, {}),
         ("本站配置，但不开 navigation.prune（Material 默认）", config_variant(config, "no-prune", _no_prune), {}),
         ("关闭最后更新时间（OPSKB_GIT_DATES=false）", config, {"OPSKB_GIT_DATES": "false"}),
-        ("再去掉搜索插件（仅作归因）", config_variant(config, "no-search", _no_search), {"OPSKB_GIT_DATES": "false"}),
+        ("再去掉搜索索引（hooks/search.py，仅作归因）", config_variant(config, "no-search", _no_search), {"OPSKB_GIT_DATES": "false"}),
     ):
         seconds = timed_build(variant, work / "breakdown-site", env).seconds
         shutil.rmtree(work / "breakdown-site")
@@ -356,23 +394,71 @@ def bench_breakdown(work: Path, pages: int = 1000) -> str:
     return "\n".join([f"### 构建时间的构成（{len(corpus.pages)} 页）", "", table(["构建", "时间", "÷ 基线"], rows)])
 
 
-def bench_search_index(work: Path) -> str:
-    """The published index against MkDocs' own encoding of the same data (\\uXXXX for every Han)."""
-    site = work / "site-index"
-    timed_build(ROOT / "mkdocs.yml", site)
-    data = json.loads((site / "search" / "search_index.json").read_bytes())
-    shutil.rmtree(site)
-    han = sum(len(HAN.findall(doc["title"] + doc["text"])) for doc in data["docs"])
-    rows = []
-    for label, ascii_only in (("MkDocs 默认（\\uXXXX 转义）", True), ("本站（UTF-8）", False)):
-        encode = lambda value: json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":")).encode()  # noqa: E731
-        blob = encode(data)
-        per_han = (len(blob) - len(encode(_strip_han(data)))) / han
-        rows.append([label, f"{len(blob) / 1024:.0f} KiB", f"{len(gzip.compress(blob, 9)) / 1024:.0f} KiB", f"{per_han:.1f}"])
+def _kb(size: float) -> str:
+    return f"{size / 1024:.1f} KB"
+
+
+def bench_search(work: Path, sizes: list[int]) -> str:
+    """What search costs at each size: index build, bytes a reader downloads, time to the first result."""
+    from playwright.sync_api import sync_playwright
+
+    from opskb.reader_bench import (
+        CHROMIUM_FLAGS, FIRST_SEARCH_TARGET, LATER_SEARCH_TARGET, SEARCH_QUERIES, chromium_path, search_figures, serve,
+    )
+
+    rows: list[list[str]] = []
+    notes: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        try:
+            for size in [0, *sizes]:
+                if size == 0:
+                    site, queries, pages = work / "search-site", SEARCH_QUERIES, len(list((ROOT / "docs").rglob("*.md")))
+                    build = timed_build(ROOT / "mkdocs.yml", site)
+                    floor = None
+                else:
+                    corpus = make_corpus(work / f"search-{size}", size)
+                    site, pages = work / f"search-site-{size}", len(corpus.pages)
+                    # The site's queries and the corpus's own terms, alternating: vocabulary that grows.
+                    own = [term for term in corpus.terms if term.isascii()][:len(SEARCH_QUERIES)]
+                    queries = [q for pair in zip(SEARCH_QUERIES, own) for q in pair]
+                    build = timed_build(corpus.root / "mkdocs.yml", site)
+                    floor = markdown_floor(corpus)
+                index_seconds = build_index(site).seconds  # the indexing step alone, run again
+                words = len(index_words(site))
+                with serve(site) as base:
+                    figures = search_figures(browser, base, queries)
+                later = figures.later_bytes
+                target_ms = 50 if size <= 100 else 150
+                cold, warm = statistics.median(figures.first_result_ms), statistics.median(figures.repeat_result_ms)
+                rows.append([
+                    "本站" if size == 0 else f"{pages:,} 页", f"{build.seconds:.1f} s",
+                    f"{build.seconds / floor:.2f}×" if floor else "–", f"{index_seconds:.1f} s", f"{words:,}",
+                    f"{_index_bytes(site) / 2**20:.1f} MiB", _kb(figures.load_index_bytes), _kb(figures.first_bytes),
+                    f"{_kb(statistics.median(later))} / {_kb(max(later))}", f"{cold:.0f} ms / {warm:.0f} ms",
+                ])
+                if figures.load_index_bytes or figures.first_bytes > FIRST_SEARCH_TARGET or max(later) > LATER_SEARCH_TARGET:
+                    notes.append(f"- {rows[-1][0]}：传输量未达标。")
+                if figures.missed:
+                    notes.append(f"- {rows[-1][0]}：没有结果的查询：{'、'.join(figures.missed)}。")
+                if cold > target_ms:
+                    notes.append(f"- {rows[-1][0]}：首条结果中位数 {cold:.0f} ms，超过 {target_ms} ms。")
+                if floor and size == 1000 and build.seconds / floor > 2:
+                    notes.append(f"- 1,000 页构建是基线的 {build.seconds / floor:.2f} 倍，超过 2 倍。")
+                shutil.rmtree(site)
+        finally:
+            browser.close()
     return "\n".join([
-        "### 搜索索引", "",
-        f"本站索引含 {han:,} 个汉字。", "",
-        table(["编码", "大小", "gzip 后", "每个汉字字节数"], rows),
+        "### 搜索（Pagefind 索引，Material 的搜索框）", "",
+        "生成语料保留本站的全部页面，再加上生成的页面；每页带几个生成的术语（拉丁字母造词和「已有词 + 后缀」的中文名称），"
+        "术语总数约为页数的 3 倍，所以索引的词汇随规模增长。查询交替使用本站的读者查询和语料自己的术语；"
+        "传输量是浏览器实际收到的字节（JavaScript 经 gzip，Pagefind 的文件本身已压缩）。「首条结果」从最后一次按键到第一条结果出现，"
+        "前者是每个查询第一次（要下载新的索引块），后者是同样的查询再搜一次。", "",
+        table(["规模", "构建", "÷ 基线", "建索引", "索引词数", "索引文件", "只读页面下载索引", "首次搜索传输",
+               "之后每次（中位数 / 最大）", "首条结果（中位数：首次 / 再次）"], rows),
+        "", *(notes or ["- 全部达标。"]),
+        f"- 目标：只读页面不下载索引；首次搜索 ≤ {FIRST_SEARCH_TARGET // 1024} KB，之后每次 ≤ {LATER_SEARCH_TARGET // 1024} KB；"
+        "首条结果中位数本站 ≤ 50 ms、3,000 页 ≤ 150 ms；1,000 页构建 ≤ 2 倍 Python-Markdown 基线。",
     ])
 
 
@@ -621,12 +707,13 @@ def bench_calculators(work: Path, orders: int = 100_000, throttles: tuple[int, .
     ])
 
 
-SECTIONS = ["rules", "hooks", "scaling", "breakdown", "index", "serve", "reader", "calculators"]
+SECTIONS = ["rules", "hooks", "scaling", "breakdown", "search", "serve", "reader", "calculators"]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m opskb bench", description="打印网站的速度与体积数据。")
     parser.add_argument("--sizes", default="100,1000,3000", help="规模扩展表的页数（逗号分隔）")
+    parser.add_argument("--search-sizes", default="1000,3000", help="搜索部分的生成语料页数（逗号分隔；本站总会测）")
     parser.add_argument("--skip", default="", help=f"跳过的部分（逗号分隔）：{', '.join(SECTIONS)}")
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse 每页运行次数，取中位数")
     args = parser.parse_args(argv)
@@ -634,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown := skip - set(SECTIONS):
         parser.error(f"未知的部分：{', '.join(sorted(unknown))}")
     sizes = [int(size) for size in args.sizes.split(",")]
+    search_sizes = [int(size) for size in args.search_sizes.split(",") if size.strip()]
     print(f"## 基准数据（{time.strftime('%Y-%m-%d')}，{os.cpu_count()} 核，Python {sys.version.split()[0]}）\n", flush=True)
     with tempfile.TemporaryDirectory(prefix="opskb-bench-") as tmp:
         work = Path(tmp)
@@ -642,7 +730,7 @@ def main(argv: list[str] | None = None) -> int:
             "hooks": lambda: bench_hooks(work),
             "scaling": lambda: bench_scaling(work, sizes),
             "breakdown": lambda: bench_breakdown(work),
-            "index": lambda: bench_search_index(work),
+            "search": lambda: bench_search(work, search_sizes),
             "serve": lambda: bench_serve(work),
             "reader": lambda: bench_reader(work, args.runs),
             "calculators": lambda: bench_calculators(work),

@@ -1,22 +1,18 @@
-"""The built site: strict build, navigation, anchors, images, no other host, search tokens.
+"""The built site: strict build, navigation, anchors, images, no other host.
 
 Every page in the nav and linked from its chapter index is rule N001–N006 of the check."""
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import material
 from mkdocs.config import load_config
 
 from conftest import Build
-from opskb.search_index import patch_worker
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 class Tags(HTMLParser):
@@ -90,23 +86,6 @@ def test_no_built_file_loads_anything_from_another_host(site: Path) -> None:
     assert not offenders, "\n".join(offenders)
 
 
-def test_search_separator_splits_acronyms_out_of_chinese_punctuation(site: Path) -> None:
-    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
-    separator = re.compile(index["config"]["separator"])
-    assert index["config"]["pipeline"] == [], "a stemmer breaks queries such as 'retention'"
-    tokens = {t.lower() for doc in index["docs"] for t in separator.split(doc["title"] + " " + doc["text"]) if t}
-    assert {"ltv", "rfm", "aarrr", "arpu", "留存", "客单价", "分群"} <= tokens
-    glued = [t for t in tokens if "ltv" in t and t != "ltv"]
-    assert not [t for t in glued if re.search(r"[（）：。，]", t)], glued
-
-
-def test_search_index_stores_chinese_as_utf8(site: Path) -> None:
-    raw = (site / "search/search_index.json").read_bytes()
-    data = json.loads(raw)
-    assert raw == json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    assert len(HAN.findall(raw.decode("utf-8"))) > 10_000
-
-
 def test_every_page_has_a_meta_description(site: Path) -> None:
     missing = []
     for page in site.rglob("index.html"):
@@ -114,20 +93,3 @@ def test_every_page_has_a_meta_description(site: Path) -> None:
         if not metas or not (metas[0].get("content") or "").strip():
             missing.append(str(page.relative_to(site)))
     assert not missing, missing
-
-
-def test_each_page_intro_is_indexed_with_the_page_itself(site: Path) -> None:
-    docs = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
-    pages = {doc["location"]: doc for doc in docs if "#" not in doc["location"]}
-    assert "Retention" in pages["modules/user-operations/aarrr/"]["text"]
-    assert not any(doc["location"] == "modules/user-operations/aarrr/#aarrr-模型" for doc in docs)
-    assert any(doc["location"] == "modules/user-operations/aarrr/#留存retention" for doc in docs)
-
-
-def test_search_worker_segments_chinese_queries_to_their_last_word(root: Path, site: Path) -> None:
-    shipped = next(Path(material.__file__).parent.glob("templates/assets/javascripts/workers/search.*.min.js"))
-    published = site / "assets/javascripts/workers" / shipped.name
-    assert published.read_text(encoding="utf-8") == patch_worker(shipped.read_text(encoding="utf-8"))
-    assert published.read_bytes() != shipped.read_bytes()
-    assert patch_worker(published.read_text(encoding="utf-8")) == published.read_text(encoding="utf-8")  # idempotent
-    assert patch_worker("function f(t){return t}") is None
