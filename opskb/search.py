@@ -151,7 +151,7 @@ def pagefind_executable() -> Path:
     try:
         from pagefind_bin_extended import get_executable  # type: ignore[import-not-found]
     except ImportError as error:
-        raise SearchIndexError("没有安装 Pagefind（pagefind[extended]）：请运行 python -m opskb setup 安装锁定的依赖。") from error
+        raise SearchIndexError("没有安装 Pagefind（pagefind-bin-extended）：请运行 python -m opskb setup 安装锁定的依赖。") from error
     return Path(get_executable())
 
 
