@@ -5,7 +5,6 @@ Findings are printed once, in Chinese (opskb.cli.emit); the build then stops wit
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -17,11 +16,6 @@ from mkdocs.structure.pages import Page
 from opskb.catalogue import MARKER, PAGE, render
 from opskb.cli import counts, emit
 from opskb.site import check_site, skip_from_env
-
-# jieba announces its dictionary in English on every build, nothing a contributor needs. Hooks load
-# after plugins have imported jieba and before the search plugin's on_config initialises it.
-logging.getLogger("jieba").setLevel(logging.WARNING)
-
 
 def on_pre_build(config: MkDocsConfig) -> None:
     root = Path(config.config_file_path).resolve().parent

@@ -215,6 +215,8 @@ def test_search_works_after_instant_navigation(browser: object, published_server
     page.locator(".md-tabs__link", has_text="工具").click()
     page.wait_for_url(re.compile(r"/tools/$"))
     page.wait_for_function("document.querySelector('article h1').textContent.includes('工具')")  # the new page is in place
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(SETTLED)  # Material has finished the navigation, as a reader's next click finds it
     groups = search(page, "留存")
     assert RETENTION in [place(links[0])[0] for links in groups[:3]]
     best = place(groups[0][0])[0]
