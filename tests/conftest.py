@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import NoReturn
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -106,6 +107,13 @@ def published_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 # --------------------------------------------------------------------------- browser
 
 
+def missing(reason: str) -> NoReturn:
+    """A tool the tests need is not installed: skipped locally with the install command, a failure in CI."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
 def installed_chromium() -> str | None:
     candidate = chromium_path()
     return candidate if Path(candidate).exists() else None
@@ -115,10 +123,7 @@ def installed_chromium() -> str | None:
 def browser() -> Iterator[object]:
     path = installed_chromium()
     if path is None:
-        reason = "没有找到 Chromium：请运行 apt-get install chromium，或用 CHROMIUM_PATH 指定浏览器路径"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing("没有找到 Chromium：请运行 apt-get install chromium，或用 CHROMIUM_PATH 指定浏览器路径")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -182,10 +187,7 @@ SETTLED = "() => document.getAnimations().every(animation => animation.playState
 
 def axe_source() -> str:
     if not AXE.is_file():
-        reason = f"没有找到 {AXE.relative_to(AXE.parents[2])}（Lighthouse 的依赖）：请先运行 npm ci"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(f"没有找到 {AXE.relative_to(AXE.parents[2])}（Lighthouse 的依赖）：请先运行 npm ci")
     return AXE.read_text(encoding="utf-8")
 
 

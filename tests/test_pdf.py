@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import installed_chromium
+from conftest import installed_chromium, missing
 from opskb.config import NavEntry, parse_config
 from opskb.pdf import PDF_NAME, PdfError, main, make_pdf
 
@@ -24,10 +24,7 @@ LEFT_OUT = ("contributing/",)  # the contributors' guide stays on the site (mkdo
 def poppler(tool: str, *args: str) -> str:
     path = shutil.which(tool)
     if path is None:
-        reason = f"没有找到 {tool}：请运行 apt-get install poppler-utils"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing(f"没有找到 {tool}：请运行 apt-get install poppler-utils")
     return subprocess.run([path, *args], capture_output=True, text=True, check=True).stdout
 
 
@@ -55,10 +52,7 @@ def squeeze(text: str) -> str:
 def book(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Path:
     chromium = installed_chromium()
     if chromium is None:
-        reason = "没有找到 Chromium：请运行 apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        missing("没有找到 Chromium：请运行 apt-get install chromium")
     # The real command, in its own process: the suite's browser fixture keeps Playwright's sync API
     # running in this one, and a second sync session cannot start inside it.
     folder = tmp_path_factory.mktemp("book")
